@@ -1,0 +1,365 @@
+// infer-run: load a model, run it once, print (and optionally save) outputs.
+// Uses only the public C API; every plugin is found at run time.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "infer/infer.h"
+#include "npy.h"
+#include "random_inputs.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using infer::app::NpyArray;
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+struct Failure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+constexpr const char* kUsage =
+    "usage: infer-run [--plugins DIR]... MODEL [options]\n"
+    "       infer-run [--plugins DIR]... --list-plugins\n"
+    "\n"
+    "options:\n"
+    "  --plugins DIR         plugin folder (repeatable; default: the plugins folder\n"
+    "                        beside this program; INFER_PLUGIN_PATH is scanned too)\n"
+    "  --input NAME=FILE     input tensor from a .npy file (repeatable); inputs not\n"
+    "                        given are seeded random data\n"
+    "  --dim NAME=VALUE      value of a symbolic dimension (default 1)\n"
+    "  --seed N              seed for random inputs (default 0)\n"
+    "  --backends A,B        backend priority list (default: all loaded backends)\n"
+    "  --config KEY=VALUE    option passed to plugins (repeatable)\n"
+    "  --output-dir DIR      write each output to DIR/NAME.npy\n"
+    "  --report              print the placement of the graph on backends\n"
+    "  --list-plugins        list plugins found, and files that failed to load\n"
+    "  -h, --help            this help\n";
+
+struct Options {
+  std::vector<std::string> plugin_dirs;
+  std::string model;
+  std::vector<std::pair<std::string, std::string>> inputs;  // name, file
+  std::map<std::string, int64_t> dims;
+  std::vector<std::pair<std::string, std::string>> config;
+  uint64_t seed = 0;
+  std::string backends;
+  std::string output_dir;
+  bool report = false;
+  bool list_plugins = false;
+};
+
+// Deleters so every C object is released on every path.
+struct StatusDeleter {
+  void operator()(infer_status* s) const { infer_status_release(s); }
+};
+struct EnvDeleter {
+  void operator()(infer_env* e) const { infer_env_release(e); }
+};
+struct OptionsDeleter {
+  void operator()(infer_session_options* o) const { infer_session_options_release(o); }
+};
+struct SessionDeleter {
+  void operator()(infer_session* s) const { infer_session_release(s); }
+};
+struct TensorDeleter {
+  void operator()(infer_tensor* t) const { infer_tensor_release(t); }
+};
+using TensorHandle = std::unique_ptr<infer_tensor, TensorDeleter>;
+
+// Throws Failure with the status message if `s` is an error.
+void Check(infer_status* s) {
+  std::unique_ptr<infer_status, StatusDeleter> owned(s);
+  if (owned) throw Failure(infer_status_get_message(owned.get()));
+}
+
+std::pair<std::string, std::string> SplitAssignment(const std::string& flag,
+                                                    const std::string& arg) {
+  const size_t eq = arg.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw UsageError(flag + " expects NAME=VALUE, got '" + arg + "'");
+  }
+  return {arg.substr(0, eq), arg.substr(eq + 1)};
+}
+
+int64_t ParseInt(const std::string& what, const std::string& text, int64_t min_value) {
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || errno != 0 || v < min_value) {
+    throw UsageError(what + " must be an integer >= " + std::to_string(min_value) + ", got '" +
+                     text + "'");
+  }
+  return v;
+}
+
+Options ParseArgs(int argc, char** argv) {
+  Options o;
+  auto value = [&](int& i) -> std::string {
+    if (i + 1 >= argc) throw UsageError(std::string(argv[i]) + " needs a value");
+    return argv[++i];
+  };
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "-h" || a == "--help") {
+      std::fputs(kUsage, stdout);
+      std::exit(0);
+    } else if (a == "--plugins") {
+      o.plugin_dirs.push_back(value(i));
+    } else if (a == "--input") {
+      o.inputs.push_back(SplitAssignment(a, value(i)));
+    } else if (a == "--dim") {
+      auto [name, v] = SplitAssignment(a, value(i));
+      o.dims[name] = ParseInt("--dim " + name, v, 0);
+    } else if (a == "--config") {
+      o.config.push_back(SplitAssignment(a, value(i)));
+    } else if (a == "--seed") {
+      o.seed = static_cast<uint64_t>(ParseInt("--seed", value(i), 0));
+    } else if (a == "--backends") {
+      o.backends = value(i);
+    } else if (a == "--output-dir") {
+      o.output_dir = value(i);
+    } else if (a == "--report") {
+      o.report = true;
+    } else if (a == "--list-plugins") {
+      o.list_plugins = true;
+    } else if (a.starts_with("-")) {
+      throw UsageError("unknown option '" + a + "'");
+    } else if (o.model.empty()) {
+      o.model = a;
+    } else {
+      throw UsageError("more than one model given ('" + o.model + "' and '" + a + "')");
+    }
+  }
+  if (o.model.empty() && !o.list_plugins) throw UsageError("no model given");
+  return o;
+}
+
+// Plugins installed or built beside this program: <prefix>/bin/infer-run
+// with <prefix>/plugins (build tree) or <prefix>/lib/infer/plugins (install).
+std::string DefaultPluginDir() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return "";
+  const fs::path prefix = exe.parent_path().parent_path();
+  for (const fs::path& candidate : {prefix / "plugins", prefix / "lib" / "infer" / "plugins"}) {
+    if (fs::is_directory(candidate, ec)) return candidate.string();
+  }
+  return "";
+}
+
+std::string KindNames(uint32_t kinds) {
+  std::string s;
+  const std::pair<uint32_t, const char*> names[] = {{INFER_PLUGIN_FRONTEND, "frontend"},
+                                                    {INFER_PLUGIN_BACKEND, "backend"},
+                                                    {INFER_PLUGIN_PASS, "pass"},
+                                                    {INFER_PLUGIN_CUSTOM_OPS, "custom-ops"}};
+  for (const auto& [bit, name] : names) {
+    if (kinds & bit) s += (s.empty() ? "" : "+") + std::string(name);
+  }
+  return s.empty() ? "-" : s;
+}
+
+void ListPlugins(const infer_env* env, const std::string& dirs) {
+  const size_t n = infer_env_plugin_count(env);
+  std::printf("plugin folders: %s\n", dirs.c_str());
+  size_t failed = 0;
+  for (size_t i = 0; i < n; ++i) {
+    infer_plugin_record r{};
+    r.struct_size = sizeof(r);
+    Check(infer_env_plugin_get(env, i, &r));
+    if (r.loaded) {
+      std::printf("  %-10s %-10s v%-8s ABI %u.%u  vendor %-8s %s\n", r.name,
+                  KindNames(r.kinds).c_str(), r.version ? r.version : "?", r.abi_major,
+                  r.abi_minor, r.vendor ? r.vendor : "?", r.path);
+    } else {
+      ++failed;
+      std::printf("  FAILED     %s: %s\n", r.path, r.error ? r.error : "unknown reason");
+    }
+  }
+  std::printf("%zu plugin(s) loaded, %zu file(s) failed\n", n - failed, failed);
+}
+
+std::string DimsText(const int64_t* shape, size_t rank) {
+  std::string s = "[";
+  for (size_t i = 0; i < rank; ++i) s += (i ? "," : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+// Makes the input tensor for one model input: from a file or random.
+TensorHandle MakeInput(const infer_value_desc& desc, const std::string* file,
+                       const std::map<std::string, int64_t>& dims, std::mt19937_64& rng) {
+  infer_tensor* raw = nullptr;
+  if (file != nullptr) {
+    NpyArray arr;
+    std::string err;
+    if (!infer::app::ReadNpy(*file, &arr, &err)) throw Failure("input '" + std::string(desc.name) + "': " + err);
+    Check(infer_tensor_create(arr.dtype, arr.shape.data(), arr.shape.size(), &raw));
+    TensorHandle t(raw);
+    if (!arr.data.empty()) std::memcpy(infer_tensor_data(t.get()), arr.data.data(), arr.data.size());
+    return t;
+  }
+  if (desc.rank == INFER_RANK_UNKNOWN) {
+    throw Failure("input '" + std::string(desc.name) +
+                  "' has no declared shape; give it with --input NAME=FILE.npy");
+  }
+  std::vector<int64_t> shape;
+  for (size_t i = 0; i < desc.rank; ++i) {
+    int64_t d = desc.dims[i];
+    if (d < 0) {
+      const char* sym = desc.dim_symbols ? desc.dim_symbols[i] : nullptr;
+      auto it = sym ? dims.find(sym) : dims.end();
+      d = it != dims.end() ? it->second : 1;
+    }
+    shape.push_back(d);
+  }
+  Check(infer_tensor_create(desc.dtype, shape.data(), shape.size(), &raw));
+  TensorHandle t(raw);
+  if (!infer::app::FillRandom(desc.dtype, infer_tensor_data(t.get()),
+                              infer_tensor_element_count(t.get()), rng)) {
+    throw Failure("cannot make random data of dtype " + std::string(infer_dtype_name(desc.dtype)) +
+                  " for input '" + desc.name + "'; give it with --input");
+  }
+  return t;
+}
+
+void PrintSummary(const char* name, const infer_tensor* t) {
+  const infer_dtype dtype = infer_tensor_dtype(t);
+  const size_t n = infer_tensor_element_count(t);
+  std::printf("output '%s': %s %s", name, infer_dtype_name(dtype),
+              DimsText(infer_tensor_shape(t), infer_tensor_rank(t)).c_str());
+  if (dtype == INFER_DTYPE_FLOAT32 && n > 0) {
+    const auto* p = static_cast<const float*>(infer_tensor_const_data(t));
+    double lo = p[0], hi = p[0], sum = 0;
+    for (size_t i = 0; i < n; ++i) {
+      lo = std::min<double>(lo, p[i]);
+      hi = std::max<double>(hi, p[i]);
+      sum += p[i];
+    }
+    std::printf("  min %.6g  max %.6g  mean %.6g", lo, hi, sum / static_cast<double>(n));
+    std::printf("  first [");
+    for (size_t i = 0; i < std::min<size_t>(n, 5); ++i) std::printf("%s%.6g", i ? ", " : "", p[i]);
+    std::printf("%s]", n > 5 ? ", ..." : "");
+  }
+  std::printf("\n");
+}
+
+int Main(int argc, char** argv) {
+  const Options o = ParseArgs(argc, argv);
+  std::string dirs;
+  for (const auto& d : o.plugin_dirs) dirs += (dirs.empty() ? "" : ":") + d;
+  if (dirs.empty()) dirs = DefaultPluginDir();
+  if (dirs.empty() && std::getenv("INFER_PLUGIN_PATH") == nullptr) {
+    throw Failure("no plugin folder found beside infer-run; pass --plugins DIR");
+  }
+
+  infer_env* env_raw = nullptr;
+  Check(infer_env_create(dirs.c_str(), &env_raw));
+  std::unique_ptr<infer_env, EnvDeleter> env(env_raw);
+  if (o.list_plugins) {
+    ListPlugins(env.get(), dirs);
+    if (o.model.empty()) return 0;
+  }
+
+  infer_session_options* opts_raw = nullptr;
+  Check(infer_session_options_create(&opts_raw));
+  std::unique_ptr<infer_session_options, OptionsDeleter> opts(opts_raw);
+  if (!o.backends.empty()) Check(infer_session_options_set_backends(opts.get(), o.backends.c_str()));
+  for (const auto& [k, v] : o.config) {
+    Check(infer_session_options_set_config(opts.get(), k.c_str(), v.c_str()));
+  }
+  for (const auto& [k, v] : o.dims) Check(infer_session_options_set_dim(opts.get(), k.c_str(), v));
+
+  const auto t0 = std::chrono::steady_clock::now();
+  infer_session* session_raw = nullptr;
+  Check(infer_session_create(env.get(), o.model.c_str(), opts.get(), &session_raw));
+  std::unique_ptr<infer_session, SessionDeleter> session(session_raw);
+  const auto t1 = std::chrono::steady_clock::now();
+  if (o.report) std::fputs(infer_session_placement_report(session.get()), stdout);
+
+  // Inputs: every --input must name a model input.
+  const size_t n_in = infer_session_input_count(session.get());
+  std::map<std::string, std::string> files(o.inputs.begin(), o.inputs.end());
+  for (const auto& [name, file] : o.inputs) {
+    bool known = false;
+    for (size_t i = 0; i < n_in; ++i) known |= name == infer_session_input_name(session.get(), i);
+    if (!known) throw Failure("--input names '" + name + "', which is not an input of the model");
+  }
+  std::mt19937_64 rng(o.seed);
+  std::vector<TensorHandle> inputs;
+  std::vector<const char*> input_names;
+  for (size_t i = 0; i < n_in; ++i) {
+    infer_value_desc desc{};
+    desc.struct_size = sizeof(desc);
+    Check(infer_session_input_desc(session.get(), i, &desc));
+    auto f = files.find(desc.name);
+    inputs.push_back(MakeInput(desc, f != files.end() ? &f->second : nullptr, o.dims, rng));
+    input_names.push_back(desc.name);
+    std::printf("input  '%s': %s %s%s\n", desc.name, infer_dtype_name(infer_tensor_dtype(inputs.back().get())),
+                DimsText(infer_tensor_shape(inputs.back().get()), infer_tensor_rank(inputs.back().get())).c_str(),
+                f != files.end() ? (" from " + f->second).c_str() : " (random)");
+  }
+
+  const size_t n_out = infer_session_output_count(session.get());
+  std::vector<const infer_tensor*> input_ptrs;
+  for (const auto& t : inputs) input_ptrs.push_back(t.get());
+  std::vector<infer_tensor*> outputs_raw(n_out, nullptr);
+  Check(infer_session_run(session.get(), input_names.data(), input_ptrs.data(), input_ptrs.size(),
+                          nullptr, 0, outputs_raw.data()));
+  const auto t2 = std::chrono::steady_clock::now();
+  std::vector<TensorHandle> outputs;
+  for (infer_tensor* t : outputs_raw) outputs.emplace_back(t);
+
+  if (!o.output_dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(o.output_dir, ec);
+    if (ec) throw Failure("cannot create output folder '" + o.output_dir + "': " + ec.message());
+  }
+  for (size_t i = 0; i < n_out; ++i) {
+    const char* name = infer_session_output_name(session.get(), i);
+    PrintSummary(name, outputs[i].get());
+    if (o.output_dir.empty()) continue;
+    std::string file_name = name;
+    std::replace_if(file_name.begin(), file_name.end(),
+                    [](char c) { return c == '/' || c == '\\' || c == ':'; }, '_');
+    const std::string path = (fs::path(o.output_dir) / (file_name + ".npy")).string();
+    std::string err;
+    const infer_tensor* t = outputs[i].get();
+    if (!infer::app::WriteNpy(path, infer_tensor_dtype(t), infer_tensor_shape(t),
+                              infer_tensor_rank(t), infer_tensor_const_data(t),
+                              infer_tensor_byte_size(t), &err)) {
+      throw Failure(err);
+    }
+  }
+  using ms = std::chrono::duration<double, std::milli>;
+  std::printf("session created in %.2f ms, run took %.2f ms\n", ms(t1 - t0).count(),
+              ms(t2 - t1).count());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "infer-run: error: %s (see infer-run --help)\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "infer-run: error: %s\n", e.what());
+    return 1;
+  }
+}

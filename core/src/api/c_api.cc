@@ -1,0 +1,380 @@
+// The public C API (infer.h) over the core's C++ objects. Every entry point
+// catches everything: no exception leaves the library.
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "api/status.h"
+#include "infer/infer.h"
+#include "runtime/session.h"
+
+using infer::core::Environment;
+using infer::core::FromC;
+using infer::core::Session;
+using infer::core::SessionOptions;
+using infer::core::Tensor;
+using infer::core::TensorPtr;
+using infer::core::ToC;
+
+struct infer_env {
+  std::shared_ptr<Environment> env;
+};
+
+struct infer_session_options {
+  SessionOptions options;
+};
+
+struct infer_session {
+  std::unique_ptr<Session> session;
+  // Flattened declared shapes for infer_value_desc, built once.
+  struct Desc {
+    std::vector<int64_t> dims;
+    std::vector<const char*> symbols;
+  };
+  std::vector<Desc> input_descs, output_descs;
+};
+
+struct infer_tensor {
+  TensorPtr tensor;
+};
+
+namespace {
+
+template <typename Fn>
+infer_status* Guard(Fn&& fn) noexcept {
+  try {
+    return ToC(fn());
+  } catch (const std::bad_alloc&) {
+    return infer::core::MakeCStatus(INFER_RESOURCE_EXHAUSTED, "out of memory");
+  } catch (const std::exception& e) {
+    return infer::core::MakeCStatus(INFER_INTERNAL, e.what());
+  } catch (...) {
+    return infer::core::MakeCStatus(INFER_INTERNAL, "unknown exception");
+  }
+}
+
+absl::Status NullArg(const char* what) {
+  return absl::InvalidArgumentError(absl::StrCat(what, " must not be NULL"));
+}
+
+absl::StatusOr<std::vector<int64_t>> ShapeFromC(const int64_t* shape, size_t rank) {
+  if (rank > 64) return absl::InvalidArgumentError("rank is larger than 64");
+  if (rank > 0 && shape == nullptr) return NullArg("shape");
+  return std::vector<int64_t>(shape, shape + rank);
+}
+
+void SplitInto(const char* list, std::vector<std::string>& out) {
+  if (list == nullptr) return;
+  for (std::string_view part : absl::StrSplit(list, ':', absl::SkipEmpty())) {
+    out.emplace_back(part);
+  }
+}
+
+infer_session::Desc MakeDesc(const infer::core::Value& v) {
+  infer_session::Desc d;
+  for (const auto& dim : v.shape.dims) {
+    d.dims.push_back(dim.value);
+    d.symbols.push_back(dim.symbol.empty() ? nullptr : dim.symbol.c_str());
+  }
+  return d;
+}
+
+absl::Status FillDesc(const infer_session* s, size_t value, const infer_session::Desc& d,
+                      infer_value_desc* out) {
+  if (out == nullptr) return NullArg("out");
+  if (out->struct_size < sizeof(infer_value_desc)) {
+    return absl::InvalidArgumentError("infer_value_desc.struct_size is too small");
+  }
+  const auto& v = s->session->graph().value(value);
+  out->name = v.name.c_str();
+  out->dtype = v.dtype;
+  out->rank = v.shape.rank_known ? v.shape.rank() : INFER_RANK_UNKNOWN;
+  out->dims = d.dims.data();
+  out->dim_symbols = d.symbols.data();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<infer_session*> WrapSession(absl::StatusOr<std::unique_ptr<Session>> created) {
+  if (!created.ok()) return created.status();
+  auto s = std::make_unique<infer_session>();
+  s->session = std::move(*created);
+  for (size_t v : s->session->inputs()) s->input_descs.push_back(MakeDesc(s->session->graph().value(v)));
+  for (size_t v : s->session->outputs()) {
+    s->output_descs.push_back(MakeDesc(s->session->graph().value(v)));
+  }
+  return s.release();
+}
+
+const SessionOptions& OptionsOrDefault(const infer_session_options* opts) {
+  static const SessionOptions kDefault;
+  return opts != nullptr ? opts->options : kDefault;
+}
+
+}  // namespace
+
+extern "C" {
+
+// ---- status -----------------------------------------------------------------
+infer_status_code infer_status_get_code(const infer_status* s) { return s ? s->code : INFER_OK; }
+const char* infer_status_get_message(const infer_status* s) { return s ? s->message.c_str() : ""; }
+void infer_status_release(infer_status* s) { delete s; }
+const char* infer_status_code_name(infer_status_code code) {
+  return infer::core::StatusCodeName(code);
+}
+
+// ---- misc -------------------------------------------------------------------
+const char* infer_version_string(void) { return INFER_VERSION_STRING; }
+const char* infer_dtype_name(infer_dtype dtype) { return infer::core::DtypeName(dtype); }
+size_t infer_dtype_size(infer_dtype dtype) { return infer::core::DtypeSize(dtype); }
+
+// ---- environment ------------------------------------------------------------
+infer_status* infer_env_create(const char* plugin_dirs, infer_env** out_env) {
+  return Guard([&]() -> absl::Status {
+    if (out_env == nullptr) return NullArg("out_env");
+    *out_env = nullptr;
+    std::vector<std::string> dirs;
+    SplitInto(plugin_dirs, dirs);
+    SplitInto(std::getenv("INFER_PLUGIN_PATH"), dirs);
+    if (dirs.empty()) {
+      return absl::InvalidArgumentError(
+          "no plugin folder given (pass one, or set INFER_PLUGIN_PATH)");
+    }
+    auto env = std::make_shared<Environment>();
+    INFER_ASSIGN_OR_RETURN(env->plugins, infer::core::PluginRegistry::Load(dirs));
+    env->schemas = infer::core::SchemaRegistry::WithBuiltins();
+    *out_env = new infer_env{std::move(env)};
+    return absl::OkStatus();
+  });
+}
+
+void infer_env_release(infer_env* env) { delete env; }
+
+size_t infer_env_plugin_count(const infer_env* env) {
+  return env ? env->env->plugins->records().size() : 0;
+}
+
+infer_status* infer_env_plugin_get(const infer_env* env, size_t index, infer_plugin_record* out) {
+  return Guard([&]() -> absl::Status {
+    if (env == nullptr || out == nullptr) return NullArg("env or out");
+    if (out->struct_size < sizeof(infer_plugin_record)) {
+      return absl::InvalidArgumentError("infer_plugin_record.struct_size is too small");
+    }
+    const auto& records = env->env->plugins->records();
+    if (index >= records.size()) return absl::OutOfRangeError("plugin index out of range");
+    const auto& r = records[index];
+    auto str = [](const std::string& s) { return s.empty() ? nullptr : s.c_str(); };
+    out->path = r.path.c_str();
+    out->name = str(r.name);
+    out->vendor = str(r.vendor);
+    out->version = str(r.version);
+    out->kinds = r.kinds;
+    out->abi_major = r.abi_major;
+    out->abi_minor = r.abi_minor;
+    out->score = r.score;
+    out->score_reason = str(r.score_reason);
+    out->loaded = r.loaded ? 1 : 0;
+    out->error = str(r.error);
+    return absl::OkStatus();
+  });
+}
+
+// ---- session options ----------------------------------------------------------
+infer_status* infer_session_options_create(infer_session_options** out) {
+  return Guard([&]() -> absl::Status {
+    if (out == nullptr) return NullArg("out");
+    *out = new infer_session_options();
+    return absl::OkStatus();
+  });
+}
+
+void infer_session_options_release(infer_session_options* opts) { delete opts; }
+
+infer_status* infer_session_options_set_backends(infer_session_options* opts,
+                                                 const char* backends) {
+  return Guard([&]() -> absl::Status {
+    if (opts == nullptr || backends == nullptr) return NullArg("options or backends");
+    opts->options.backends.clear();
+    for (std::string_view b : absl::StrSplit(backends, ',', absl::SkipWhitespace())) {
+      opts->options.backends.emplace_back(absl::StripAsciiWhitespace(b));
+    }
+    return absl::OkStatus();
+  });
+}
+
+infer_status* infer_session_options_set_config(infer_session_options* opts, const char* key,
+                                               const char* value) {
+  return Guard([&]() -> absl::Status {
+    if (opts == nullptr || key == nullptr || value == nullptr) return NullArg("argument");
+    opts->options.config[key] = value;
+    return absl::OkStatus();
+  });
+}
+
+infer_status* infer_session_options_set_dim(infer_session_options* opts, const char* symbol,
+                                            int64_t value) {
+  return Guard([&]() -> absl::Status {
+    if (opts == nullptr || symbol == nullptr) return NullArg("options or symbol");
+    if (value < 0) return absl::InvalidArgumentError("a dimension cannot be negative");
+    opts->options.dims[symbol] = value;
+    return absl::OkStatus();
+  });
+}
+
+// ---- session ------------------------------------------------------------------
+infer_status* infer_session_create(infer_env* env, const char* model_path,
+                                   const infer_session_options* opts, infer_session** out) {
+  return Guard([&]() -> absl::Status {
+    if (env == nullptr || model_path == nullptr || out == nullptr) return NullArg("argument");
+    *out = nullptr;
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path path(model_path);
+    if (!fs::exists(path, ec)) {
+      return absl::NotFoundError(absl::StrCat("model file '", model_path, "' does not exist"));
+    }
+    if (!fs::is_regular_file(path, ec)) {
+      return absl::InvalidArgumentError(absl::StrCat("'", model_path, "' is not a file"));
+    }
+    std::ifstream in(path, std::ios::binary);
+    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) {
+      return absl::NotFoundError(absl::StrCat("cannot read model file '", model_path, "'"));
+    }
+    if (bytes.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("model file '", model_path, "' is empty"));
+    }
+    const std::string dir = fs::absolute(path, ec).parent_path().string();
+    INFER_ASSIGN_OR_RETURN(*out, WrapSession(Session::Create(env->env, bytes.data(), bytes.size(),
+                                                            path.extension().string(), dir,
+                                                            OptionsOrDefault(opts))));
+    return absl::OkStatus();
+  });
+}
+
+infer_status* infer_session_create_from_bytes(infer_env* env, const void* bytes, size_t len,
+                                              const char* format, const infer_session_options* opts,
+                                              infer_session** out) {
+  return Guard([&]() -> absl::Status {
+    if (env == nullptr || out == nullptr) return NullArg("env or out");
+    *out = nullptr;
+    if (bytes == nullptr || len == 0) return absl::InvalidArgumentError("the model is empty");
+    INFER_ASSIGN_OR_RETURN(*out, WrapSession(Session::Create(env->env, bytes, len,
+                                                            format ? format : "", "",
+                                                            OptionsOrDefault(opts))));
+    return absl::OkStatus();
+  });
+}
+
+void infer_session_release(infer_session* session) { delete session; }
+
+size_t infer_session_input_count(const infer_session* s) {
+  return s ? s->session->inputs().size() : 0;
+}
+size_t infer_session_output_count(const infer_session* s) {
+  return s ? s->session->outputs().size() : 0;
+}
+const char* infer_session_input_name(const infer_session* s, size_t i) {
+  if (s == nullptr || i >= s->session->inputs().size()) return nullptr;
+  return s->session->graph().value(s->session->inputs()[i]).name.c_str();
+}
+const char* infer_session_output_name(const infer_session* s, size_t i) {
+  if (s == nullptr || i >= s->session->outputs().size()) return nullptr;
+  return s->session->graph().value(s->session->outputs()[i]).name.c_str();
+}
+
+infer_status* infer_session_input_desc(const infer_session* s, size_t i, infer_value_desc* out) {
+  return Guard([&]() -> absl::Status {
+    if (s == nullptr) return NullArg("session");
+    if (i >= s->input_descs.size()) return absl::OutOfRangeError("input index out of range");
+    return FillDesc(s, s->session->inputs()[i], s->input_descs[i], out);
+  });
+}
+
+infer_status* infer_session_output_desc(const infer_session* s, size_t i, infer_value_desc* out) {
+  return Guard([&]() -> absl::Status {
+    if (s == nullptr) return NullArg("session");
+    if (i >= s->output_descs.size()) return absl::OutOfRangeError("output index out of range");
+    return FillDesc(s, s->session->outputs()[i], s->output_descs[i], out);
+  });
+}
+
+const char* infer_session_placement_report(const infer_session* s) {
+  return s ? s->session->placement_report().c_str() : "";
+}
+
+infer_status* infer_session_run(infer_session* s, const char* const* input_names,
+                                const infer_tensor* const* inputs, size_t n_inputs,
+                                const char* const* output_names, size_t n_outputs,
+                                infer_tensor** out_tensors) {
+  return Guard([&]() -> absl::Status {
+    if (s == nullptr || out_tensors == nullptr) return NullArg("session or out_tensors");
+    if (n_inputs > 0 && (input_names == nullptr || inputs == nullptr)) {
+      return NullArg("input_names or inputs");
+    }
+    if (n_outputs > 0 && output_names == nullptr) return NullArg("output_names");
+    std::vector<std::string> names;
+    std::vector<TensorPtr> tensors;
+    for (size_t i = 0; i < n_inputs; ++i) {
+      if (input_names[i] == nullptr || inputs[i] == nullptr) return NullArg("an input");
+      names.emplace_back(input_names[i]);
+      tensors.push_back(inputs[i]->tensor);
+    }
+    std::vector<std::string> wanted;
+    for (size_t i = 0; i < n_outputs; ++i) {
+      if (output_names[i] == nullptr) return NullArg("an output name");
+      wanted.emplace_back(output_names[i]);
+    }
+    INFER_ASSIGN_OR_RETURN(auto results, s->session->Run(names, tensors, wanted));
+    for (size_t i = 0; i < results.size(); ++i) {
+      out_tensors[i] = new infer_tensor{std::move(results[i])};
+    }
+    return absl::OkStatus();
+  });
+}
+
+// ---- tensors ------------------------------------------------------------------
+infer_status* infer_tensor_create(infer_dtype dtype, const int64_t* shape, size_t rank,
+                                  infer_tensor** out) {
+  return Guard([&]() -> absl::Status {
+    if (out == nullptr) return NullArg("out");
+    *out = nullptr;
+    INFER_ASSIGN_OR_RETURN(auto dims, ShapeFromC(shape, rank));
+    INFER_ASSIGN_OR_RETURN(auto t, Tensor::Allocate(dtype, std::move(dims)));
+    *out = new infer_tensor{std::move(t)};
+    return absl::OkStatus();
+  });
+}
+
+infer_status* infer_tensor_wrap(infer_dtype dtype, const int64_t* shape, size_t rank, void* data,
+                                size_t nbytes, infer_tensor** out) {
+  return Guard([&]() -> absl::Status {
+    if (out == nullptr) return NullArg("out");
+    *out = nullptr;
+    INFER_ASSIGN_OR_RETURN(auto dims, ShapeFromC(shape, rank));
+    INFER_ASSIGN_OR_RETURN(auto t, Tensor::Wrap(dtype, std::move(dims), data, nbytes));
+    *out = new infer_tensor{std::move(t)};
+    return absl::OkStatus();
+  });
+}
+
+void infer_tensor_release(infer_tensor* t) { delete t; }
+infer_dtype infer_tensor_dtype(const infer_tensor* t) {
+  return t ? t->tensor->dtype() : INFER_DTYPE_UNDEFINED;
+}
+size_t infer_tensor_rank(const infer_tensor* t) { return t ? t->tensor->rank() : 0; }
+const int64_t* infer_tensor_shape(const infer_tensor* t) {
+  return t ? t->tensor->shape().data() : nullptr;
+}
+size_t infer_tensor_element_count(const infer_tensor* t) {
+  return t ? t->tensor->element_count() : 0;
+}
+size_t infer_tensor_byte_size(const infer_tensor* t) { return t ? t->tensor->nbytes() : 0; }
+void* infer_tensor_data(infer_tensor* t) { return t ? t->tensor->data() : nullptr; }
+const void* infer_tensor_const_data(const infer_tensor* t) {
+  return t ? t->tensor->data() : nullptr;
+}
+
+}  // extern "C"

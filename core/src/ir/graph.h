@@ -1,0 +1,152 @@
+// The core IR: a graph of nodes connected by named values.
+//
+// Values and nodes are addressed by dense ids (their index), which is what
+// crosses the plugin ABI. Removing a node only marks it, so ids stay stable
+// while passes rewrite the graph.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "infer/plugin_api.h"
+#include "ir/tensor.h"
+
+namespace infer::core {
+
+inline constexpr size_t kNoValue = INFER_NO_VALUE;
+inline constexpr size_t kNoNode = static_cast<size_t>(-1);
+
+// One dimension: a known size, or dynamic with an optional symbol ("batch").
+struct Dim {
+  int64_t value = INFER_DIM_DYNAMIC;
+  std::string symbol;
+  bool known() const { return value >= 0; }
+};
+
+struct Shape {
+  bool rank_known = false;
+  std::vector<Dim> dims;
+
+  static Shape Unknown() { return {}; }
+  static Shape Of(const std::vector<int64_t>& sizes);
+  size_t rank() const { return dims.size(); }
+  bool fully_known() const;
+  std::string ToString() const;  // "[batch,3,224,224]" or "[?]"
+};
+
+class Graph;
+
+struct Attribute {
+  infer_attr_type type = INFER_ATTR_UNDEFINED;
+  int64_t i = 0;
+  float f = 0.0f;
+  std::string s;
+  std::vector<int64_t> ints;
+  std::vector<float> floats;
+  std::vector<std::string> strings;
+  std::vector<const char*> string_ptrs;  // points into `strings`, for the ABI view
+  TensorPtr tensor;
+  std::unique_ptr<Graph> graph;
+};
+
+struct Value {
+  std::string name;
+  infer_dtype dtype = INFER_DTYPE_UNDEFINED;
+  Shape shape;
+  TensorPtr constant;        // initializer data, if any
+  size_t producer = kNoNode; // node writing this value
+  bool is_graph_input = false;
+  bool is_graph_output = false;
+  // Flattened copies of `shape` for the ABI view, refreshed on each query.
+  mutable std::vector<int64_t> abi_dims;
+  mutable std::vector<const char*> abi_symbols;
+};
+
+struct Node {
+  std::string op_type;
+  std::string domain;  // "" = ai.onnx
+  std::string name;
+  std::vector<size_t> inputs;   // kNoValue for absent optional inputs
+  std::vector<size_t> outputs;  // kNoValue for absent optional outputs
+  std::vector<std::pair<std::string, Attribute>> attributes;  // in import order
+  bool removed = false;
+
+  const Attribute* FindAttribute(std::string_view name) const;
+  Attribute& SetAttribute(const std::string& name);  // creates or replaces
+  std::string Describe() const;  // "Conv node 'conv1'"
+};
+
+// Normalises "ai.onnx" to "" so both spellings of the default domain match.
+std::string NormalizeDomain(std::string_view domain);
+
+class Graph {
+ public:
+  explicit Graph(const Graph* parent = nullptr) : parent_(parent) {}
+  Graph(const Graph&) = delete;
+  Graph& operator=(const Graph&) = delete;
+
+  // --- building -----------------------------------------------------------
+  absl::StatusOr<size_t> AddValue(const std::string& name, infer_dtype dtype, Shape shape);
+  absl::StatusOr<size_t> AddInitializer(const std::string& name, TensorPtr data);
+  absl::Status AddInput(size_t value);
+  absl::Status AddOutput(size_t value);
+  absl::StatusOr<size_t> AddNode(Node node);
+  void SetOpset(const std::string& domain, int64_t version) {
+    opsets_[NormalizeDomain(domain)] = version;
+  }
+  void SetMetadata(const std::string& key, const std::string& value) { metadata_[key] = value; }
+
+  // --- rewriting ----------------------------------------------------------
+  absl::Status SetNodeInput(size_t node, size_t index, size_t value);
+  absl::Status RemoveNode(size_t node);
+  absl::Status SetOutput(size_t index, size_t value);
+
+  // --- reading ------------------------------------------------------------
+  const Graph* parent() const { return parent_; }
+  size_t node_count() const { return nodes_.size(); }
+  size_t value_count() const { return values_.size(); }
+  const Node& node(size_t id) const { return nodes_[id]; }
+  Node& mutable_node(size_t id) { return nodes_[id]; }
+  const Value& value(size_t id) const { return values_[id]; }
+  Value& mutable_value(size_t id) { return values_[id]; }
+  bool valid_node(size_t id) const { return id < nodes_.size() && !nodes_[id].removed; }
+  bool valid_value(size_t id) const { return id < values_.size(); }
+  const std::vector<size_t>& inputs() const { return inputs_; }
+  const std::vector<size_t>& outputs() const { return outputs_; }
+  std::optional<size_t> FindValue(std::string_view name) const;
+  // Opset for a domain ("" / "ai.onnx" = default), looking at enclosing graphs; 0 if none.
+  int64_t Opset(std::string_view domain) const;
+  const std::map<std::string, int64_t>& opsets() const { return opsets_; }
+  const std::map<std::string, std::string>& metadata() const { return metadata_; }
+  size_t live_node_count() const;
+
+  // Live node ids in an order where producers come before consumers, or an
+  // error naming a node on a cycle.
+  absl::StatusOr<std::vector<size_t>> TopologicalOrder() const;
+
+  // Structural checks every graph must pass before it is placed: every value
+  // used is defined (graph input, initializer, node output, or an outer-scope
+  // name for subgraphs), each value has at most one producer, no cycles,
+  // outputs are defined. Errors name the node and value.
+  absl::Status Validate() const;
+
+ private:
+  const Graph* parent_;
+  std::vector<Value> values_;
+  std::vector<Node> nodes_;
+  std::vector<size_t> inputs_;
+  std::vector<size_t> outputs_;
+  std::map<std::string, int64_t> opsets_;
+  std::map<std::string, std::string> metadata_;
+  absl::flat_hash_map<std::string, size_t> value_by_name_;
+};
+
+}  // namespace infer::core

@@ -1,0 +1,44 @@
+// Host-side definitions of the opaque handles the plugin ABI passes around.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "infer/plugin_api.h"
+#include "ir/graph.h"
+#include "ir/tensor.h"
+
+// A backend's answer for the nodes it was asked about.
+struct infer_capability {
+  struct Answer {
+    bool claimed = false;
+    uint32_t group = 0;
+    std::string reason;  // why it was refused
+  };
+  absl::flat_hash_map<size_t, Answer> answers;  // node id -> answer
+};
+
+// Outputs a partition allocated during one run.
+struct infer_run_context {
+  std::vector<infer::core::TensorPtr> outputs;
+};
+
+// String key/value options handed to plugins.
+struct infer_config {
+  std::map<std::string, std::string, std::less<>> values;
+};
+
+namespace infer::core {
+
+inline const Graph& AsGraph(const infer_graph* g) { return *reinterpret_cast<const Graph*>(g); }
+inline Graph& AsGraph(infer_graph* g) { return *reinterpret_cast<Graph*>(g); }
+inline const infer_graph* AsC(const Graph& g) { return reinterpret_cast<const infer_graph*>(&g); }
+inline infer_graph* AsC(Graph& g) { return reinterpret_cast<infer_graph*>(&g); }
+
+// The table handed to every plugin's init().
+const infer_host_api* HostApi();
+
+}  // namespace infer::core

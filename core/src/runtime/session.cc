@@ -1,0 +1,264 @@
+#include "runtime/session.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "api/status.h"
+#include "spdlog/spdlog.h"
+
+namespace infer::core {
+namespace {
+
+bool FrontendMatches(const PluginRecord& r, std::string_view format) {
+  if (r.frontend->format != nullptr && format == r.frontend->format) return true;
+  if (r.frontend->file_extensions == nullptr) return false;
+  for (std::string_view ext : absl::StrSplit(r.frontend->file_extensions, ';')) {
+    if (!ext.empty() && ext == format) return true;
+  }
+  return false;
+}
+
+absl::StatusOr<const PluginRecord*> ChooseFrontend(const PluginRegistry& plugins,
+                                                   const void* bytes, size_t len,
+                                                   std::string_view format) {
+  auto frontends = plugins.OfKind(INFER_PLUGIN_FRONTEND);
+  if (frontends.empty()) {
+    std::string failures = plugins.FailureSummary();
+    return absl::NotFoundError(absl::StrCat(
+        "no frontend plugin is loaded, so no model can be read",
+        failures.empty() ? " (is the plugin folder right?)" : absl::StrCat(" (", failures, ")")));
+  }
+  if (!format.empty()) {
+    for (const PluginRecord* r : frontends) {
+      if (FrontendMatches(*r, format)) return r;
+    }
+  }
+  for (const PluginRecord* r : frontends) {
+    if (r->frontend->can_load != nullptr && r->frontend->can_load(r->state, bytes, len)) return r;
+  }
+  if (frontends.size() == 1) return frontends.front();
+  return absl::InvalidArgumentError(
+      absl::StrCat("no frontend recognises this model (format '", format, "')"));
+}
+
+std::string ShapeOf(const Tensor& t) { return absl::StrCat("[", absl::StrJoin(t.shape(), ","), "]"); }
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const Environment> env,
+                                                         const void* bytes, size_t len,
+                                                         std::string_view format,
+                                                         const std::string& model_dir,
+                                                         const SessionOptions& options) {
+  std::unique_ptr<Session> s(new Session());
+  s->env_ = std::move(env);
+  s->options_ = options;
+  for (const auto& [k, v] : options.config) s->config_.values[k] = v;
+  INFER_RETURN_IF_ERROR(s->Import(bytes, len, format, model_dir));
+  INFER_RETURN_IF_ERROR(s->ApplyDimOverrides());
+  INFER_RETURN_IF_ERROR(InferGraphShapes(*s->graph_, s->env_->schemas));
+  INFER_RETURN_IF_ERROR(s->PlaceAndCompile());
+  return s;
+}
+
+absl::Status Session::Import(const void* bytes, size_t len, std::string_view format,
+                             const std::string& model_dir) {
+  if (bytes == nullptr || len == 0) return absl::InvalidArgumentError("the model is empty");
+  INFER_ASSIGN_OR_RETURN(const PluginRecord* frontend,
+                         ChooseFrontend(*env_->plugins, bytes, len, format));
+  graph_ = std::make_unique<Graph>();
+  INFER_RETURN_IF_ERROR(FromC(frontend->frontend->load(
+      frontend->state, bytes, len, model_dir.empty() ? nullptr : model_dir.c_str(),
+      AsC(*graph_))));
+  INFER_RETURN_IF_ERROR(graph_->Validate());
+  if (graph_->outputs().empty()) return absl::InvalidArgumentError("the model has no outputs");
+  for (size_t v : graph_->inputs()) {
+    if (!graph_->value(v).constant) inputs_.push_back(v);
+  }
+  spdlog::debug("imported model with {} nodes through frontend '{}'", graph_->live_node_count(),
+                frontend->name);
+  return absl::OkStatus();
+}
+
+absl::Status Session::ApplyDimOverrides() {
+  for (size_t v : inputs_) {
+    for (Dim& d : graph_->mutable_value(v).shape.dims) {
+      if (d.known() || d.symbol.empty()) continue;
+      auto it = options_.dims.find(d.symbol);
+      if (it == options_.dims.end()) continue;
+      if (it->second < 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("dimension '", d.symbol, "' set to negative value ", it->second));
+      }
+      d.value = it->second;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Session::PlaceAndCompile() {
+  const PluginRegistry& plugins = *env_->plugins;
+  std::vector<const PluginRecord*> backends;
+  if (options_.backends.empty()) {
+    backends = plugins.OfKind(INFER_PLUGIN_BACKEND);
+    std::stable_sort(backends.begin(), backends.end(),
+                     [](const PluginRecord* a, const PluginRecord* b) { return a->score > b->score; });
+  } else {
+    for (const std::string& name : options_.backends) {
+      const PluginRecord* r = plugins.FindLoaded(name, INFER_PLUGIN_BACKEND);
+      if (r == nullptr) {
+        std::vector<std::string> loaded;
+        for (const PluginRecord* b : plugins.OfKind(INFER_PLUGIN_BACKEND)) loaded.push_back(b->name);
+        return absl::NotFoundError(absl::StrCat("backend '", name, "' is not loaded (loaded: ",
+                                                loaded.empty() ? "none" : absl::StrJoin(loaded, ", "),
+                                                ")"));
+      }
+      backends.push_back(r);
+    }
+  }
+  INFER_ASSIGN_OR_RETURN(placement_, PlaceGraph(*graph_, backends));
+  for (Partition& p : placement_.partitions) {
+    void* compiled = nullptr;
+    absl::Status st = FromC(p.backend->backend->compile(
+        p.backend->state, AsC(*graph_), p.nodes.data(), p.nodes.size(), p.inputs.data(),
+        p.inputs.size(), p.outputs.data(), p.outputs.size(), &config_, &compiled));
+    if (!st.ok()) {
+      return absl::Status(st.code(), absl::StrCat("backend '", p.backend->name,
+                                                  "' failed to compile: ", st.message()));
+    }
+    p.compiled = compiled;
+  }
+  report_ = DescribePlacement(*graph_, placement_);
+  return absl::OkStatus();
+}
+
+Session::~Session() {
+  for (Partition& p : placement_.partitions) {
+    if (p.compiled != nullptr) p.backend->backend->release_partition(p.compiled);
+  }
+}
+
+absl::Status Session::CheckInput(size_t value, const Tensor& t,
+                                 std::map<std::string, int64_t, std::less<>>& symbols) const {
+  const Value& v = graph_->value(value);
+  if (v.dtype != INFER_DTYPE_UNDEFINED && t.dtype() != v.dtype) {
+    return absl::InvalidArgumentError(absl::StrCat("input '", v.name, "': expected ",
+                                                   DtypeName(v.dtype), ", got ",
+                                                   DtypeName(t.dtype())));
+  }
+  if (!v.shape.rank_known) return absl::OkStatus();
+  auto mismatch = [&](std::string why) {
+    return absl::InvalidArgumentError(absl::StrCat("input '", v.name, "': shape ", ShapeOf(t),
+                                                   " does not match ", v.shape.ToString(), ": ",
+                                                   why));
+  };
+  if (t.rank() != v.shape.rank()) {
+    return mismatch(absl::StrCat("rank ", t.rank(), " != ", v.shape.rank()));
+  }
+  for (size_t i = 0; i < t.rank(); ++i) {
+    const Dim& d = v.shape.dims[i];
+    const int64_t got = t.shape()[i];
+    if (d.known() && d.value != got) {
+      return mismatch(absl::StrCat("dim ", i, " is ", got, ", expected ", d.value));
+    }
+    if (!d.known() && !d.symbol.empty()) {
+      auto [it, inserted] = symbols.emplace(d.symbol, got);
+      if (!inserted && it->second != got) {
+        return mismatch(absl::StrCat("dim ", i, " ('", d.symbol, "') is ", got,
+                                     " but another input set it to ", it->second));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<TensorPtr>> Session::Run(
+    const std::vector<std::string>& input_names, const std::vector<TensorPtr>& inputs,
+    const std::vector<std::string>& output_names) const {
+  if (input_names.size() != inputs.size()) {
+    return absl::InvalidArgumentError("input names and tensors differ in count");
+  }
+  std::vector<TensorPtr> values(graph_->value_count());
+  std::map<std::string, int64_t, std::less<>> symbols;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    auto it = std::find_if(inputs_.begin(), inputs_.end(), [&](size_t v) {
+      return graph_->value(v).name == input_names[i];
+    });
+    if (it == inputs_.end()) {
+      std::vector<std::string> expected;
+      for (size_t v : inputs_) expected.push_back(graph_->value(v).name);
+      return absl::InvalidArgumentError(absl::StrCat("unknown input name '", input_names[i],
+                                                     "' (the model's inputs are: ",
+                                                     absl::StrJoin(expected, ", "), ")"));
+    }
+    if (inputs[i] == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("input '", input_names[i], "' is NULL"));
+    }
+    if (values[*it]) {
+      return absl::InvalidArgumentError(absl::StrCat("input '", input_names[i], "' given twice"));
+    }
+    INFER_RETURN_IF_ERROR(CheckInput(*it, *inputs[i], symbols));
+    values[*it] = inputs[i];
+  }
+  for (size_t v : inputs_) {
+    if (!values[v]) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("missing input '", graph_->value(v).name, "'"));
+    }
+  }
+
+  for (const Partition& p : placement_.partitions) {
+    std::vector<infer_tensor_view> views;
+    views.reserve(p.inputs.size());
+    for (size_t v : p.inputs) {
+      if (!values[v]) {
+        return absl::InternalError(
+            absl::StrCat("value '", graph_->value(v).name, "' was not computed before its use"));
+      }
+      views.push_back(values[v]->view());
+    }
+    infer_run_context ctx;
+    ctx.outputs.resize(p.outputs.size());
+    absl::Status st =
+        FromC(p.backend->backend->run(p.compiled, views.data(), views.size(), &ctx));
+    if (!st.ok()) {
+      return absl::Status(st.code(), absl::StrCat(p.backend->name, ": ", st.message()));
+    }
+    for (size_t i = 0; i < p.outputs.size(); ++i) {
+      if (!ctx.outputs[i]) {
+        return absl::InternalError(absl::StrCat("backend '", p.backend->name,
+                                                "' did not produce '",
+                                                graph_->value(p.outputs[i]).name, "'"));
+      }
+      values[p.outputs[i]] = std::move(ctx.outputs[i]);
+    }
+  }
+
+  std::vector<size_t> wanted;
+  if (output_names.empty()) {
+    wanted = graph_->outputs();
+  } else {
+    for (const std::string& name : output_names) {
+      auto it = std::find_if(graph_->outputs().begin(), graph_->outputs().end(),
+                             [&](size_t v) { return graph_->value(v).name == name; });
+      if (it == graph_->outputs().end()) {
+        return absl::InvalidArgumentError(absl::StrCat("unknown output name '", name, "'"));
+      }
+      wanted.push_back(*it);
+    }
+  }
+  std::vector<TensorPtr> result;
+  for (size_t v : wanted) {
+    TensorPtr t = values[v] ? values[v] : graph_->value(v).constant;
+    if (!t) {
+      return absl::InternalError(
+          absl::StrCat("output '", graph_->value(v).name, "' was not computed"));
+    }
+    result.push_back(std::move(t));
+  }
+  return result;
+}
+
+}  // namespace infer::core

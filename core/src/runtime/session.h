@@ -1,0 +1,72 @@
+// A session: one model, imported, checked, placed on backends and compiled.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "ir/graph.h"
+#include "plugin/abi_objects.h"
+#include "plugin/plugin_registry.h"
+#include "runtime/placement.h"
+#include "schema/op_schema.h"
+
+namespace infer::core {
+
+struct SessionOptions {
+  std::vector<std::string> backends;  // priority order; empty = every loaded backend
+  std::map<std::string, std::string, std::less<>> config;
+  std::map<std::string, int64_t, std::less<>> dims;  // symbolic dim -> value
+};
+
+// Shared by every session of an environment.
+struct Environment {
+  std::unique_ptr<PluginRegistry> plugins;
+  SchemaRegistry schemas;
+};
+
+class Session {
+ public:
+  // `model_dir` bounds external data; empty for in-memory models.
+  static absl::StatusOr<std::unique_ptr<Session>> Create(std::shared_ptr<const Environment> env,
+                                                         const void* bytes, size_t len,
+                                                         std::string_view format,
+                                                         const std::string& model_dir,
+                                                         const SessionOptions& options);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  const Graph& graph() const { return *graph_; }
+  // Non-constant graph inputs, in declaration order.
+  const std::vector<size_t>& inputs() const { return inputs_; }
+  const std::vector<size_t>& outputs() const { return graph_->outputs(); }
+  const std::string& placement_report() const { return report_; }
+
+  // Binds inputs by name, runs every partition, returns the requested outputs
+  // (all outputs if `output_names` is empty). Safe to call concurrently.
+  absl::StatusOr<std::vector<TensorPtr>> Run(const std::vector<std::string>& input_names,
+                                             const std::vector<TensorPtr>& inputs,
+                                             const std::vector<std::string>& output_names) const;
+
+ private:
+  Session() = default;
+  absl::Status Import(const void* bytes, size_t len, std::string_view format,
+                      const std::string& model_dir);
+  absl::Status ApplyDimOverrides();
+  absl::Status PlaceAndCompile();
+  absl::Status CheckInput(size_t value, const Tensor& t,
+                          std::map<std::string, int64_t, std::less<>>& symbols) const;
+
+  std::shared_ptr<const Environment> env_;
+  SessionOptions options_;
+  infer_config config_;
+  std::unique_ptr<Graph> graph_;
+  std::vector<size_t> inputs_;
+  Placement placement_;
+  std::string report_;
+};
+
+}  // namespace infer::core
