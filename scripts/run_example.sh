@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# From a fresh clone: set up, build, and run the example CNN with infer-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/build.sh
+set -x
+build/bin/infer-run --list-plugins
+build/bin/infer-run examples/models/small_cnn.onnx --dim batch=2 --seed 1
