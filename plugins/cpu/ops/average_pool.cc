@@ -1,0 +1,40 @@
+#include "kernels/pool.h"
+#include "ops/op.h"
+
+namespace infer::cpu {
+namespace {
+
+class AveragePoolKernel final : public Kernel {
+ public:
+  AveragePoolKernel(WindowParams params, bool count_include_pad)
+      : params_(std::move(params)), count_include_pad_(count_include_pad) {}
+
+  void run(KernelContext& ctx) const override {
+    const Tensor& x = ctx.input(0);
+    const PoolPlan plan = plan_pool(params_, x.shape);
+    average_pool(plan, count_include_pad_, x.as<float>(), ctx.output<float>(0, plan.y_shape));
+  }
+
+ private:
+  WindowParams params_;
+  bool count_include_pad_;
+};
+
+std::unique_ptr<Kernel> create(const OpContext& ctx) {
+  WindowParams p = read_window_attrs(ctx);
+  if (p.kernel_shape.empty()) fail_attr("attribute 'kernel_shape' is required");
+  const int64_t count_include_pad = attr_int(ctx, "count_include_pad", 0);
+  if (count_include_pad != 0 && count_include_pad != 1) {
+    fail_attr(str_cat("attribute 'count_include_pad' must be 0 or 1, got ", count_include_pad));
+  }
+  return std::make_unique<AveragePoolKernel>(std::move(p), count_include_pad == 1);
+}
+
+}  // namespace
+
+constinit const OpDesc kOpAveragePool = {.op_type = "AveragePool",
+                                         .input_dtypes = {kF32},
+                                         .create = &create,
+                                         .check = &check_window_rank};
+
+}  // namespace infer::cpu

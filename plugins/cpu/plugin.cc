@@ -1,0 +1,135 @@
+// The cpu backend plugin: the ABI entry points. Everything here is a thin shell that turns
+// exceptions into statuses; the work happens in Partition and the ops.
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <cstring>
+#include <type_traits>
+
+#include "infer/plugin_api.h"
+#include "infer/plugin_cxx.hpp"
+#include "partition.h"
+
+namespace infer::cpu {
+namespace {
+
+struct Backend {
+  const infer_host_api* host;
+};
+
+// Last resort for reporting a null partition handle, which carries no host of its own.
+std::atomic<const infer_host_api*> g_host{nullptr};
+
+void probe(infer_plugin_probe* out) {
+  infer_plugin_probe p{};
+  p.struct_size = std::min(out->struct_size, sizeof(p));
+  p.name = "cpu";
+  p.vendor = "infer";
+  p.version = "0.1.0";
+  p.description = "Portable reference CPU backend (float32 kernels)";
+  p.kinds = INFER_PLUGIN_BACKEND;
+  p.score = 1;
+  p.score_reason = nullptr;
+  // Write only the fields the host's struct has room for.
+  std::memcpy(out, &p, p.struct_size);
+}
+
+infer_status* init(const infer_host_api* host, const infer_config*, void** out_state) {
+  if (!host || !host->status_create) return nullptr;  // nothing to report an error with
+  return plugin::guard(host, [&]() -> infer_status* {
+    constexpr size_t kNeeded =
+        offsetof(infer_host_api, run_allocate_output) + sizeof(host->run_allocate_output);
+    if (host->abi_major != INFER_PLUGIN_ABI_MAJOR || host->struct_size < kNeeded) {
+      throw plugin::PluginError(
+          INFER_ABI_MISMATCH,
+          str_cat("cpu backend: host ABI ", host->abi_major, ".", host->abi_minor,
+                  " is not compatible with ", INFER_PLUGIN_ABI_MAJOR, ".", INFER_PLUGIN_ABI_MINOR));
+    }
+    if (!out_state) throw plugin::PluginError(INFER_INVALID_ARGUMENT, "out_plugin_state is null");
+    g_host.store(host);
+    *out_state = new Backend{host};
+    return nullptr;
+  });
+}
+
+void shutdown(void* state) { delete static_cast<Backend*>(state); }
+
+infer_status* get_capability(void* state, const infer_graph* g, const size_t* nodes, size_t n,
+                             infer_capability* cap) {
+  const infer_host_api* host = static_cast<Backend*>(state)->host;
+  return plugin::guard(host, [&]() -> infer_status* {
+    for (size_t i = 0; i < n; ++i) {
+      const plugin::NodeView node(host, g, nodes[i]);
+      try {
+        select_op(OpContext{node, node_opset(host, g, node)});
+        host->capability_claim(cap, nodes[i], 0);
+      } catch (const plugin::PluginError& e) {
+        // The unknown-op message names the op itself; the others get the node label.
+        const bool names_op = e.message.starts_with("op '");
+        const std::string reason = names_op ? e.message : node.describe() + ": " + e.message;
+        host->capability_refuse(cap, nodes[i], reason.c_str());
+      }
+    }
+    return nullptr;
+  });
+}
+
+infer_status* compile(void* state, const infer_graph* g, const size_t* nodes, size_t n_nodes,
+                      const size_t* inputs, size_t n_inputs, const size_t* outputs,
+                      size_t n_outputs, const infer_config*, void** out_partition) {
+  const infer_host_api* host = static_cast<Backend*>(state)->host;
+  return plugin::guard(host, [&]() -> infer_status* {
+    if (!out_partition) throw plugin::PluginError(INFER_INVALID_ARGUMENT, "out_partition is null");
+    *out_partition = nullptr;
+    std::unique_ptr<Partition> p =
+        Partition::compile(host, g, {nodes, n_nodes}, {inputs, n_inputs}, {outputs, n_outputs});
+    *out_partition = p.release();
+    return nullptr;
+  });
+}
+
+infer_status* run(void* partition, const infer_tensor_view* inputs, size_t n_inputs,
+                  infer_run_context* ctx) {
+  const auto* p = static_cast<const Partition*>(partition);
+  const infer_host_api* host = p ? p->host() : g_host.load();
+  return plugin::guard(host, [&]() -> infer_status* {
+    if (!p) throw plugin::PluginError(INFER_INVALID_ARGUMENT, "cpu backend: partition is null");
+    p->run({inputs, n_inputs}, ctx);
+    return nullptr;
+  });
+}
+
+void release_partition(void* partition) { delete static_cast<Partition*>(partition); }
+
+constexpr infer_backend_api kBackendApi = {
+    .struct_size = sizeof(infer_backend_api),
+    .device = "CPU",
+    .get_capability = &get_capability,
+    .compile = &compile,
+    .run = &run,
+    .release_partition = &release_partition,
+};
+
+constexpr infer_plugin_api kPluginApi = {
+    .struct_size = sizeof(infer_plugin_api),
+    .abi_major = INFER_PLUGIN_ABI_MAJOR,
+    .abi_minor = INFER_PLUGIN_ABI_MINOR,
+    .probe = &probe,
+    .init = &init,
+    .shutdown = &shutdown,
+    .frontend = nullptr,
+    .backend = &kBackendApi,
+    .pass = nullptr,
+    .custom_ops = nullptr,
+};
+
+}  // namespace
+}  // namespace infer::cpu
+
+extern "C" INFER_PLUGIN_EXPORT const infer_plugin_api* infer_plugin_entry(uint32_t host_abi_major,
+                                                                          uint32_t) {
+  // A different major means incompatible tables: refuse rather than guess.
+  return host_abi_major == INFER_PLUGIN_ABI_MAJOR ? &infer::cpu::kPluginApi : nullptr;
+}
+
+static_assert(std::is_same_v<decltype(&infer_plugin_entry), infer_plugin_entry_fn>);
