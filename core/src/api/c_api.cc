@@ -68,7 +68,7 @@ absl::StatusOr<std::vector<int64_t>> ShapeFromC(const int64_t* shape, size_t ran
 
 void SplitInto(const char* list, std::vector<std::string>& out) {
   if (list == nullptr) return;
-  for (std::string_view part : absl::StrSplit(list, ':', absl::SkipEmpty())) {
+  for (absl::string_view part : absl::StrSplit(list, ':', absl::SkipEmpty())) {
     out.emplace_back(part);
   }
 }
@@ -197,7 +197,7 @@ infer_status* infer_session_options_set_backends(infer_session_options* opts,
   return Guard([&]() -> absl::Status {
     if (opts == nullptr || backends == nullptr) return NullArg("options or backends");
     opts->options.backends.clear();
-    for (std::string_view b : absl::StrSplit(backends, ',', absl::SkipWhitespace())) {
+    for (absl::string_view b : absl::StrSplit(backends, ',', absl::SkipWhitespace())) {
       opts->options.backends.emplace_back(absl::StripAsciiWhitespace(b));
     }
     return absl::OkStatus();

@@ -160,7 +160,8 @@ absl::Status Graph::SetOutput(size_t index, size_t value) {
 }
 
 std::optional<size_t> Graph::FindValue(std::string_view name) const {
-  auto it = value_by_name_.find(name);
+  // Debian's abseil has its own string_view type, not std::string_view.
+  auto it = value_by_name_.find(absl::string_view(name.data(), name.size()));
   if (it == value_by_name_.end()) return std::nullopt;
   return it->second;
 }

@@ -14,8 +14,8 @@ namespace {
 bool FrontendMatches(const PluginRecord& r, std::string_view format) {
   if (r.frontend->format != nullptr && format == r.frontend->format) return true;
   if (r.frontend->file_extensions == nullptr) return false;
-  for (std::string_view ext : absl::StrSplit(r.frontend->file_extensions, ';')) {
-    if (!ext.empty() && ext == format) return true;
+  for (absl::string_view ext : absl::StrSplit(r.frontend->file_extensions, ';')) {
+    if (!ext.empty() && std::string_view(ext.data(), ext.size()) == format) return true;
   }
   return false;
 }
@@ -40,7 +40,7 @@ absl::StatusOr<const PluginRecord*> ChooseFrontend(const PluginRegistry& plugins
   }
   if (frontends.size() == 1) return frontends.front();
   return absl::InvalidArgumentError(
-      absl::StrCat("no frontend recognises this model (format '", format, "')"));
+      absl::StrCat("no frontend recognises this model (format '", std::string(format), "')"));
 }
 
 std::string ShapeOf(const Tensor& t) { return absl::StrCat("[", absl::StrJoin(t.shape(), ","), "]"); }
