@@ -51,8 +51,10 @@ def test_list_plugins_shows_frontend_and_backend_as_separate_files():
     assert (PLUGIN_DIR / "libinfer_cpu.so").is_file()
 
 
-def test_infer_run_does_not_link_plugins():
-    ldd = subprocess.run(["ldd", str(INFER_RUN)], capture_output=True, text=True, check=True)
+@pytest.mark.parametrize("binary", [INFER_RUN, INFER_RUN.parent.parent / "lib" / "libinfer.so"],
+                         ids=["infer-run", "libinfer.so"])
+def test_plugins_are_not_linked(binary):
+    ldd = subprocess.run(["ldd", str(binary)], capture_output=True, text=True, check=True)
     assert "libinfer_cpu" not in ldd.stdout and "libinfer_onnx" not in ldd.stdout, ldd.stdout
 
 
