@@ -28,6 +28,7 @@ def run_infer(*args, env_extra=None, timeout=120):
     env = {k: v for k, v in os.environ.items() if k != "INFER_PLUGIN_PATH"}
     env.update(env_extra or {})
     return subprocess.run([str(INFER_RUN), *map(str, args)], capture_output=True, text=True,
+                          errors="backslashreplace",  # model names may be any bytes
                           env=env, timeout=timeout, check=False)
 
 

@@ -89,3 +89,28 @@ def test_no_backend_for_model(tmp_path):
                          ids=["unknown-flag", "bad-dim", "no-model"])
 def test_bad_command_line(args):
     assert_clean_error(run_infer(*args, "--plugins", PLUGIN_DIR))
+
+
+def _mutations():
+    """Seeded corruptions of the example CNN: truncations, and random bytes
+    overwritten (which may hit protobuf tags, lengths, dims or weights)."""
+    data = CNN.read_bytes()
+    cases = [(f"truncated-{pct}pct", data[: len(data) * pct // 100]) for pct in (1, 10, 33, 90, 99)]
+    rng = np.random.default_rng(2024)
+    for i in range(40):
+        mutated = bytearray(data)
+        for pos in rng.integers(0, len(data), size=int(rng.integers(1, 8))):
+            mutated[pos] = int(rng.integers(0, 256))
+        cases.append((f"bytes-{i}", bytes(mutated)))
+    return cases
+
+
+@pytest.mark.parametrize("name,data", _mutations(), ids=[c[0] for c in _mutations()])
+def test_corrupted_model_never_crashes(name, data, tmp_path):
+    """Models are untrusted: a corrupted file may still load (a flipped weight)
+    but must never crash; when it fails, it fails cleanly."""
+    path = tmp_path / f"{name}.onnx"
+    path.write_bytes(data)
+    proc = run_infer(path, "--dim", "batch=2")
+    if proc.returncode != 0:
+        assert_clean_error(proc)
