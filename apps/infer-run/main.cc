@@ -168,7 +168,9 @@ std::string KindNames(uint32_t kinds) {
                                                     {INFER_PLUGIN_PASS, "pass"},
                                                     {INFER_PLUGIN_CUSTOM_OPS, "custom-ops"}};
   for (const auto& [bit, name] : names) {
-    if (kinds & bit) s += (s.empty() ? "" : "+") + std::string(name);
+    if (!(kinds & bit)) continue;
+    if (!s.empty()) s += '+';
+    s += name;
   }
   return s.empty() ? "-" : s;
 }
@@ -183,8 +185,8 @@ void ListPlugins(const infer_env* env, const std::string& dirs) {
     Check(infer_env_plugin_get(env, i, &r));
     if (r.loaded) {
       std::printf("  %-10s %-10s v%-8s ABI %u.%u  vendor %-8s %s\n", r.name,
-                  KindNames(r.kinds).c_str(), r.version ? r.version : "?", r.abi_major,
-                  r.abi_minor, r.vendor ? r.vendor : "?", r.path);
+                  KindNames(r.kinds).c_str(), r.version ? r.version : "?", r.abi_major, r.abi_minor,
+                  r.vendor ? r.vendor : "?", r.path);
     } else {
       ++failed;
       std::printf("  FAILED     %s: %s\n", r.path, r.error ? r.error : "unknown reason");
@@ -195,7 +197,10 @@ void ListPlugins(const infer_env* env, const std::string& dirs) {
 
 std::string DimsText(const int64_t* shape, size_t rank) {
   std::string s = "[";
-  for (size_t i = 0; i < rank; ++i) s += (i ? "," : "") + std::to_string(shape[i]);
+  for (size_t i = 0; i < rank; ++i) {
+    if (i > 0) s += ',';
+    s += std::to_string(shape[i]);
+  }
   return s + "]";
 }
 
@@ -206,10 +211,12 @@ TensorHandle MakeInput(const infer_value_desc& desc, const std::string* file,
   if (file != nullptr) {
     NpyArray arr;
     std::string err;
-    if (!infer::app::ReadNpy(*file, &arr, &err)) throw Failure("input '" + std::string(desc.name) + "': " + err);
+    if (!infer::app::ReadNpy(*file, &arr, &err))
+      throw Failure("input '" + std::string(desc.name) + "': " + err);
     Check(infer_tensor_create(arr.dtype, arr.shape.data(), arr.shape.size(), &raw));
     TensorHandle t(raw);
-    if (!arr.data.empty()) std::memcpy(infer_tensor_data(t.get()), arr.data.data(), arr.data.size());
+    if (!arr.data.empty())
+      std::memcpy(infer_tensor_data(t.get()), arr.data.data(), arr.data.size());
     return t;
   }
   if (desc.rank == INFER_RANK_UNKNOWN) {
@@ -260,7 +267,10 @@ void PrintSummary(const char* name, const infer_tensor* t) {
 int Main(int argc, char** argv) {
   const Options o = ParseArgs(argc, argv);
   std::string dirs;
-  for (const auto& d : o.plugin_dirs) dirs += (dirs.empty() ? "" : ":") + d;
+  for (const auto& d : o.plugin_dirs) {
+    if (!dirs.empty()) dirs += ':';
+    dirs += d;
+  }
   if (dirs.empty()) dirs = DefaultPluginDir();
   if (dirs.empty() && std::getenv("INFER_PLUGIN_PATH") == nullptr) {
     throw Failure("no plugin folder found beside infer-run; pass --plugins DIR");
@@ -277,7 +287,8 @@ int Main(int argc, char** argv) {
   infer_session_options* opts_raw = nullptr;
   Check(infer_session_options_create(&opts_raw));
   std::unique_ptr<infer_session_options, OptionsDeleter> opts(opts_raw);
-  if (!o.backends.empty()) Check(infer_session_options_set_backends(opts.get(), o.backends.c_str()));
+  if (!o.backends.empty())
+    Check(infer_session_options_set_backends(opts.get(), o.backends.c_str()));
   for (const auto& [k, v] : o.config) {
     Check(infer_session_options_set_config(opts.get(), k.c_str(), v.c_str()));
   }
@@ -308,9 +319,12 @@ int Main(int argc, char** argv) {
     auto f = files.find(desc.name);
     inputs.push_back(MakeInput(desc, f != files.end() ? &f->second : nullptr, o.dims, rng));
     input_names.push_back(desc.name);
-    std::printf("input  '%s': %s %s%s\n", desc.name, infer_dtype_name(infer_tensor_dtype(inputs.back().get())),
-                DimsText(infer_tensor_shape(inputs.back().get()), infer_tensor_rank(inputs.back().get())).c_str(),
-                f != files.end() ? (" from " + f->second).c_str() : " (random)");
+    std::printf(
+        "input  '%s': %s %s%s\n", desc.name,
+        infer_dtype_name(infer_tensor_dtype(inputs.back().get())),
+        DimsText(infer_tensor_shape(inputs.back().get()), infer_tensor_rank(inputs.back().get()))
+            .c_str(),
+        f != files.end() ? (" from " + f->second).c_str() : " (random)");
   }
 
   const size_t n_out = infer_session_output_count(session.get());
@@ -333,8 +347,9 @@ int Main(int argc, char** argv) {
     PrintSummary(name, outputs[i].get());
     if (o.output_dir.empty()) continue;
     std::string file_name = name;
-    std::replace_if(file_name.begin(), file_name.end(),
-                    [](char c) { return c == '/' || c == '\\' || c == ':'; }, '_');
+    std::replace_if(
+        file_name.begin(), file_name.end(),
+        [](char c) { return c == '/' || c == '\\' || c == ':'; }, '_');
     const std::string path = (fs::path(o.output_dir) / (file_name + ".npy")).string();
     std::string err;
     const infer_tensor* t = outputs[i].get();

@@ -140,8 +140,8 @@ bool WriteNpy(const std::string& path, infer_dtype dtype, const int64_t* shape, 
     dims += std::to_string(shape[i]);
     if (rank == 1 || i + 1 < rank) dims += rank == 1 ? "," : ", ";  // (n,) is a 1-tuple
   }
-  std::string header = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (" +
-                       dims + "), }";
+  std::string header =
+      std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
   // Pad so the data starts on a 64-byte boundary, ending in '\n'.
   const size_t unpadded = 10 + header.size() + 1;
   header.append((64 - unpadded % 64) % 64, ' ');
@@ -152,7 +152,15 @@ bool WriteNpy(const std::string& path, infer_dtype dtype, const int64_t* shape, 
     return false;
   }
   const auto len = static_cast<uint16_t>(header.size());
-  const char preamble[10] = {'\x93', 'N', 'U', 'M', 'P', 'Y', 1, 0, static_cast<char>(len & 0xff),
+  const char preamble[10] = {'\x93',
+                             'N',
+                             'U',
+                             'M',
+                             'P',
+                             'Y',
+                             1,
+                             0,
+                             static_cast<char>(len & 0xff),
                              static_cast<char>(len >> 8)};
   outf.write(preamble, 10);
   outf.write(header.data(), static_cast<std::streamsize>(header.size()));

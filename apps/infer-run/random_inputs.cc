@@ -26,14 +26,30 @@ bool FillRandom(infer_dtype dtype, void* data, size_t n, std::mt19937_64& rng) {
       for (size_t i = 0; i < n; ++i) p[i] = dist(rng);
       return true;
     }
-    case INFER_DTYPE_INT8: FillIntegers<int8_t>(data, n, rng); return true;
-    case INFER_DTYPE_UINT8: FillIntegers<uint8_t>(data, n, rng); return true;
-    case INFER_DTYPE_INT16: FillIntegers<int16_t>(data, n, rng); return true;
-    case INFER_DTYPE_UINT16: FillIntegers<uint16_t>(data, n, rng); return true;
-    case INFER_DTYPE_INT32: FillIntegers<int32_t>(data, n, rng); return true;
-    case INFER_DTYPE_UINT32: FillIntegers<uint32_t>(data, n, rng); return true;
-    case INFER_DTYPE_INT64: FillIntegers<int64_t>(data, n, rng); return true;
-    case INFER_DTYPE_UINT64: FillIntegers<uint64_t>(data, n, rng); return true;
+    case INFER_DTYPE_INT8:
+      FillIntegers<int8_t>(data, n, rng);
+      return true;
+    case INFER_DTYPE_UINT8:
+      FillIntegers<uint8_t>(data, n, rng);
+      return true;
+    case INFER_DTYPE_INT16:
+      FillIntegers<int16_t>(data, n, rng);
+      return true;
+    case INFER_DTYPE_UINT16:
+      FillIntegers<uint16_t>(data, n, rng);
+      return true;
+    case INFER_DTYPE_INT32:
+      FillIntegers<int32_t>(data, n, rng);
+      return true;
+    case INFER_DTYPE_UINT32:
+      FillIntegers<uint32_t>(data, n, rng);
+      return true;
+    case INFER_DTYPE_INT64:
+      FillIntegers<int64_t>(data, n, rng);
+      return true;
+    case INFER_DTYPE_UINT64:
+      FillIntegers<uint64_t>(data, n, rng);
+      return true;
     case INFER_DTYPE_BOOL: {
       std::bernoulli_distribution dist(0.5);
       auto* p = static_cast<uint8_t*>(data);

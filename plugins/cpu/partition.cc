@@ -49,18 +49,31 @@ ShapeSpan checked_view_shape(const infer_tensor_view& t) {
 
 int64_t node_opset(const infer_host_api* host, const infer_graph* g, const plugin::NodeView& node) {
   const std::string domain(node.domain());
-  return host->graph_opset(g, is_default_domain(domain) ? "" : domain.c_str());
+  if (!is_default_domain(domain)) return host->graph_opset(g, domain.c_str());
+  // A graph that imports no default opset (built by hand rather than loaded) gets current
+  // semantics rather than those of opset 1.
+  constexpr int64_t kCurrentOpset = 21;
+  const int64_t opset = host->graph_opset(g, "");
+  return opset > 0 ? opset : kCurrentOpset;
 }
 
-const OpDesc& select_op(const OpContext& ctx) {
-  const OpDesc* desc = is_default_domain(ctx.node.domain()) ? find_op(ctx.node.op_type()) : nullptr;
-  if (!desc) {
-    fail(INFER_UNIMPLEMENTED,
-         str_cat("op '", ctx.node.op_type(), "' (domain '", ctx.node.domain(), "', opset ",
-                 ctx.opset, ") is not implemented by the cpu backend"));
+const OpDesc* find_node_op(const OpContext& ctx) {
+  return is_default_domain(ctx.node.domain()) ? find_op(ctx.node.op_type()) : nullptr;
+}
+
+std::string unimplemented_op_message(const OpContext& ctx) {
+  return str_cat("op '", ctx.node.op_type(), "' (domain '", ctx.node.domain(), "', opset ",
+                 ctx.opset, ") is not implemented by the cpu backend");
+}
+
+void check_node_ids(const infer_host_api* host, const infer_graph* g,
+                    std::span<const size_t> nodes) {
+  const size_t count = host->graph_node_count(g);
+  for (size_t node : nodes) {
+    if (node >= count) {
+      fail(INFER_INVALID_ARGUMENT, str_cat("node id ", node, " is out of range (", count, ")"));
+    }
   }
-  check_node(*desc, ctx);
-  return *desc;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -70,6 +83,7 @@ std::unique_ptr<Partition> Partition::compile(const infer_host_api* host, const 
                                               std::span<const size_t> nodes,
                                               std::span<const size_t> inputs,
                                               std::span<const size_t> outputs) {
+  check_node_ids(host, g, nodes);
   std::unique_ptr<Partition> p(new Partition(host));
   std::unordered_map<size_t, size_t> slot_of;  // value id -> slot
   const size_t value_count = host->graph_value_count(g);
@@ -123,7 +137,9 @@ std::unique_ptr<Partition> Partition::compile(const infer_host_api* host, const 
     step.label = view.describe();
     try {
       const OpContext ctx{view, node_opset(host, g, view)};
-      step.desc = &select_op(ctx);
+      step.desc = find_node_op(ctx);
+      if (!step.desc) fail(INFER_UNIMPLEMENTED, unimplemented_op_message(ctx));
+      check_node(*step.desc, ctx);
       step.kernel = step.desc->create(ctx);
       for (size_t i = 0; i < view.input_count(); ++i) {
         step.in.push_back(view.has_input(i) ? resolve_input(view.input(i)) : kNone);

@@ -21,12 +21,19 @@ struct AlignedFree {
 using AlignedBytes = std::unique_ptr<std::byte, AlignedFree>;
 AlignedBytes allocate_aligned(size_t nbytes);  // null for 0 bytes
 
-// Opset of the node's domain as imported by the graph.
+// Opset of the node's domain as imported by the graph (a current one for a default domain
+// the graph does not import).
 int64_t node_opset(const infer_host_api* host, const infer_graph* g, const plugin::NodeView& node);
 
-// The operator that runs the node, after the checks capability and compile share. Throws
-// PluginError (INFER_UNIMPLEMENTED for what the cpu backend lacks) without the node label.
-const OpDesc& select_op(const OpContext& ctx);
+// The operator implementing a node, or null when the cpu backend has none for its domain and
+// op type; unimplemented_op_message() then says so.
+const OpDesc* find_node_op(const OpContext& ctx);
+// "op 'Foo' (domain '', opset 13) is not implemented by the cpu backend"
+std::string unimplemented_op_message(const OpContext& ctx);
+
+// Checks that node ids are in range for the graph.
+void check_node_ids(const infer_host_api* host, const infer_graph* g,
+                    std::span<const size_t> nodes);
 
 class Partition {
  public:

@@ -58,16 +58,20 @@ infer_status* get_capability(void* state, const infer_graph* g, const size_t* no
                              infer_capability* cap) {
   const infer_host_api* host = static_cast<Backend*>(state)->host;
   return plugin::guard(host, [&]() -> infer_status* {
+    check_node_ids(host, g, {nodes, n});
     for (size_t i = 0; i < n; ++i) {
       const plugin::NodeView node(host, g, nodes[i]);
+      const OpContext ctx{node, node_opset(host, g, node)};
+      const OpDesc* desc = find_node_op(ctx);
+      if (!desc) {
+        host->capability_refuse(cap, nodes[i], unimplemented_op_message(ctx).c_str());
+        continue;
+      }
       try {
-        select_op(OpContext{node, node_opset(host, g, node)});
+        check_node(*desc, ctx);
         host->capability_claim(cap, nodes[i], 0);
       } catch (const plugin::PluginError& e) {
-        // The unknown-op message names the op itself; the others get the node label.
-        const bool names_op = e.message.starts_with("op '");
-        const std::string reason = names_op ? e.message : node.describe() + ": " + e.message;
-        host->capability_refuse(cap, nodes[i], reason.c_str());
+        host->capability_refuse(cap, nodes[i], (node.describe() + ": " + e.message).c_str());
       }
     }
     return nullptr;

@@ -1,6 +1,7 @@
+#include "ir/graph.h"
+
 #include <gtest/gtest.h>
 
-#include "ir/graph.h"
 #include "ir/tensor.h"
 
 namespace infer::core {

@@ -34,9 +34,9 @@ TEST(HostApi, BuildsAndReadsAGraph) {
             nullptr);
   const float wdata[4] = {1, 2, 3, 4};
   const int64_t wshape[] = {4};
-  ASSERT_EQ(H()->graph_add_initializer(cg, "w", INFER_DTYPE_FLOAT32, 1, wshape, wdata,
-                                       sizeof(wdata), &w),
-            nullptr);
+  ASSERT_EQ(
+      H()->graph_add_initializer(cg, "w", INFER_DTYPE_FLOAT32, 1, wshape, wdata, sizeof(wdata), &w),
+      nullptr);
   const size_t ins[] = {x, w};
   ASSERT_EQ(H()->graph_add_node(cg, "Add", "ai.onnx", "add0", ins, 2, &y, 1, &node), nullptr);
   const int64_t axes[] = {0, 1};

@@ -1,13 +1,14 @@
 // Placement with in-process backend tables: the scheduler only sees the ABI
 // tables, so static functions stand in for loaded libraries here. Loading
 // real libraries is covered by the integration tests.
+#include "runtime/placement.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 #include <string>
 
 #include "plugin/abi_objects.h"
-#include "runtime/placement.h"
 
 namespace infer::core {
 namespace {

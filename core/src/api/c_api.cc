@@ -101,7 +101,8 @@ absl::StatusOr<infer_session*> WrapSession(absl::StatusOr<std::unique_ptr<Sessio
   if (!created.ok()) return created.status();
   auto s = std::make_unique<infer_session>();
   s->session = std::move(*created);
-  for (size_t v : s->session->inputs()) s->input_descs.push_back(MakeDesc(s->session->graph().value(v)));
+  for (size_t v : s->session->inputs())
+    s->input_descs.push_back(MakeDesc(s->session->graph().value(v)));
   for (size_t v : s->session->outputs()) {
     s->output_descs.push_back(MakeDesc(s->session->graph().value(v)));
   }
@@ -247,9 +248,9 @@ infer_status* infer_session_create(infer_env* env, const char* model_path,
       return absl::InvalidArgumentError(absl::StrCat("model file '", model_path, "' is empty"));
     }
     const std::string dir = fs::absolute(path, ec).parent_path().string();
-    INFER_ASSIGN_OR_RETURN(*out, WrapSession(Session::Create(env->env, bytes.data(), bytes.size(),
-                                                            path.extension().string(), dir,
-                                                            OptionsOrDefault(opts))));
+    INFER_ASSIGN_OR_RETURN(
+        *out, WrapSession(Session::Create(env->env, bytes.data(), bytes.size(),
+                                          path.extension().string(), dir, OptionsOrDefault(opts))));
     return absl::OkStatus();
   });
 }
@@ -261,9 +262,9 @@ infer_status* infer_session_create_from_bytes(infer_env* env, const void* bytes,
     if (env == nullptr || out == nullptr) return NullArg("env or out");
     *out = nullptr;
     if (bytes == nullptr || len == 0) return absl::InvalidArgumentError("the model is empty");
-    INFER_ASSIGN_OR_RETURN(*out, WrapSession(Session::Create(env->env, bytes, len,
-                                                            format ? format : "", "",
-                                                            OptionsOrDefault(opts))));
+    INFER_ASSIGN_OR_RETURN(
+        *out, WrapSession(Session::Create(env->env, bytes, len, format ? format : "", "",
+                                          OptionsOrDefault(opts))));
     return absl::OkStatus();
   });
 }

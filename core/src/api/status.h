@@ -24,9 +24,9 @@ const char* StatusCodeName(infer_status_code code);
 }  // namespace infer::core
 
 // Propagates a non-OK absl::Status from the current function.
-#define INFER_RETURN_IF_ERROR(expr)            \
-  do {                                         \
-    ::absl::Status _infer_status = (expr);     \
+#define INFER_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::absl::Status _infer_status = (expr);         \
     if (!_infer_status.ok()) return _infer_status; \
   } while (false)
 

@@ -15,7 +15,8 @@ Shape Shape::Of(const std::vector<int64_t>& sizes) {
 }
 
 bool Shape::fully_known() const {
-  return rank_known && std::all_of(dims.begin(), dims.end(), [](const Dim& d) { return d.known(); });
+  return rank_known &&
+         std::all_of(dims.begin(), dims.end(), [](const Dim& d) { return d.known(); });
 }
 
 std::string Shape::ToString() const {
@@ -78,8 +79,8 @@ absl::StatusOr<size_t> Graph::AddInitializer(const std::string& name, TensorPtr 
   std::vector<int64_t> dims = data->shape();
   // An initializer may already exist as a declared graph input (old ONNX
   // models list initializers among inputs): attach the data to it.
-  if (auto existing = FindValue(name); existing && values_[*existing].producer == kNoNode &&
-                                       !values_[*existing].constant) {
+  if (auto existing = FindValue(name);
+      existing && values_[*existing].producer == kNoNode && !values_[*existing].constant) {
     Value& v = values_[*existing];
     v.dtype = data->dtype();
     v.shape = Shape::Of(dims);
@@ -122,8 +123,8 @@ absl::StatusOr<size_t> Graph::AddNode(Node node) {
     }
     Value& out = values_[v];
     if (out.producer != kNoNode || out.constant || out.is_graph_input) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          node.Describe(), ": output '", out.name, "' is already defined elsewhere"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(node.Describe(), ": output '", out.name, "' is already defined elsewhere"));
     }
     out.producer = id;
   }
@@ -239,9 +240,9 @@ absl::Status Graph::Validate() const {
     if (node.removed) continue;
     for (size_t v : node.inputs) {
       if (v != kNoValue && !defined(v)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            node.Describe(), ": input '", values_[v].name,
-            "' is not produced by any node, initializer or graph input"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(node.Describe(), ": input '", values_[v].name,
+                         "' is not produced by any node, initializer or graph input"));
       }
     }
   }

@@ -61,8 +61,8 @@ struct Value {
   std::string name;
   infer_dtype dtype = INFER_DTYPE_UNDEFINED;
   Shape shape;
-  TensorPtr constant;        // initializer data, if any
-  size_t producer = kNoNode; // node writing this value
+  TensorPtr constant;         // initializer data, if any
+  size_t producer = kNoNode;  // node writing this value
   bool is_graph_input = false;
   bool is_graph_output = false;
   // Flattened copies of `shape` for the ABI view, refreshed on each query.
@@ -81,7 +81,7 @@ struct Node {
 
   const Attribute* FindAttribute(std::string_view name) const;
   Attribute& SetAttribute(const std::string& name);  // creates or replaces
-  std::string Describe() const;  // "Conv node 'conv1'"
+  std::string Describe() const;                      // "Conv node 'conv1'"
 };
 
 // Normalises "ai.onnx" to "" so both spellings of the default domain match.

@@ -34,21 +34,36 @@ size_t DtypeSize(infer_dtype dtype) {
 
 const char* DtypeName(infer_dtype dtype) {
   switch (dtype) {
-    case INFER_DTYPE_FLOAT32: return "float32";
-    case INFER_DTYPE_UINT8: return "uint8";
-    case INFER_DTYPE_INT8: return "int8";
-    case INFER_DTYPE_UINT16: return "uint16";
-    case INFER_DTYPE_INT16: return "int16";
-    case INFER_DTYPE_INT32: return "int32";
-    case INFER_DTYPE_INT64: return "int64";
-    case INFER_DTYPE_STRING: return "string";
-    case INFER_DTYPE_BOOL: return "bool";
-    case INFER_DTYPE_FLOAT16: return "float16";
-    case INFER_DTYPE_FLOAT64: return "float64";
-    case INFER_DTYPE_UINT32: return "uint32";
-    case INFER_DTYPE_UINT64: return "uint64";
-    case INFER_DTYPE_BFLOAT16: return "bfloat16";
-    default: return "undefined";
+    case INFER_DTYPE_FLOAT32:
+      return "float32";
+    case INFER_DTYPE_UINT8:
+      return "uint8";
+    case INFER_DTYPE_INT8:
+      return "int8";
+    case INFER_DTYPE_UINT16:
+      return "uint16";
+    case INFER_DTYPE_INT16:
+      return "int16";
+    case INFER_DTYPE_INT32:
+      return "int32";
+    case INFER_DTYPE_INT64:
+      return "int64";
+    case INFER_DTYPE_STRING:
+      return "string";
+    case INFER_DTYPE_BOOL:
+      return "bool";
+    case INFER_DTYPE_FLOAT16:
+      return "float16";
+    case INFER_DTYPE_FLOAT64:
+      return "float64";
+    case INFER_DTYPE_UINT32:
+      return "uint32";
+    case INFER_DTYPE_UINT64:
+      return "uint64";
+    case INFER_DTYPE_BFLOAT16:
+      return "bfloat16";
+    default:
+      return "undefined";
   }
 }
 
@@ -110,8 +125,8 @@ absl::StatusOr<std::shared_ptr<Tensor>> Tensor::Copy(infer_dtype dtype, std::vec
   auto t = Allocate(dtype, std::move(shape));
   if (!t.ok()) return t.status();
   if ((*t)->nbytes() != nbytes) {
-    return absl::InvalidArgumentError(absl::StrCat("tensor data has ", nbytes, " bytes, shape needs ",
-                                                   (*t)->nbytes()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("tensor data has ", nbytes, " bytes, shape needs ", (*t)->nbytes()));
   }
   if (nbytes > 0) std::memcpy((*t)->data(), data, nbytes);
   return t;

@@ -43,10 +43,18 @@ void Log(infer_log_level level, const char* plugin, const char* message) {
   const char* who = plugin ? plugin : "plugin";
   const char* what = message ? message : "";
   switch (level) {
-    case INFER_LOG_DEBUG: spdlog::debug("[{}] {}", who, what); break;
-    case INFER_LOG_INFO: spdlog::info("[{}] {}", who, what); break;
-    case INFER_LOG_WARN: spdlog::warn("[{}] {}", who, what); break;
-    default: spdlog::error("[{}] {}", who, what); break;
+    case INFER_LOG_DEBUG:
+      spdlog::debug("[{}] {}", who, what);
+      break;
+    case INFER_LOG_INFO:
+      spdlog::info("[{}] {}", who, what);
+      break;
+    case INFER_LOG_WARN:
+      spdlog::warn("[{}] {}", who, what);
+      break;
+    default:
+      spdlog::error("[{}] {}", who, what);
+      break;
   }
 }
 
@@ -189,7 +197,8 @@ int64_t GraphOpset(const infer_graph* g, const char* domain) {
 infer_status* GraphSetOpset(infer_graph* g, const char* domain, int64_t version) {
   return Guard([&]() -> absl::Status {
     if (g == nullptr) return NullArg("graph");
-    if (version <= 0) return absl::InvalidArgumentError(absl::StrCat("bad opset version ", version));
+    if (version <= 0)
+      return absl::InvalidArgumentError(absl::StrCat("bad opset version ", version));
     AsGraph(g).SetOpset(domain ? domain : "", version);
     return absl::OkStatus();
   });
@@ -297,8 +306,7 @@ infer_status* SetAttrFloat(infer_graph* g, size_t n, const char* name, float v) 
     return absl::OkStatus();
   });
 }
-infer_status* SetAttrString(infer_graph* g, size_t n, const char* name, const char* v,
-                            size_t len) {
+infer_status* SetAttrString(infer_graph* g, size_t n, const char* name, const char* v, size_t len) {
   return SetAttr(g, n, name, [&](Attribute& a) {
     if (v == nullptr && len > 0) return NullArg("string value");
     a.type = INFER_ATTR_STRING;
@@ -343,9 +351,8 @@ infer_status* SetAttrTensor(infer_graph* g, size_t n, const char* name,
     }
     a.type = INFER_ATTR_TENSOR;
     INFER_ASSIGN_OR_RETURN(
-        a.tensor,
-        Tensor::Copy(t->dtype, std::vector<int64_t>(t->shape, t->shape + t->rank), t->data,
-                     t->nbytes));
+        a.tensor, Tensor::Copy(t->dtype, std::vector<int64_t>(t->shape, t->shape + t->rank),
+                               t->data, t->nbytes));
     return absl::OkStatus();
   });
 }
@@ -397,8 +404,8 @@ infer_status* RunAllocateOutput(infer_run_context* ctx, size_t index, infer_dtyp
   return Guard([&]() -> absl::Status {
     if (ctx == nullptr || out_data == nullptr) return NullArg("context or out_data");
     if (index >= ctx->outputs.size()) {
-      return absl::OutOfRangeError(absl::StrCat("partition output index ", index,
-                                                " out of range (", ctx->outputs.size(), ")"));
+      return absl::OutOfRangeError(absl::StrCat("partition output index ", index, " out of range (",
+                                                ctx->outputs.size(), ")"));
     }
     if (rank > 64 || (rank > 0 && shape == nullptr)) {
       return absl::InvalidArgumentError("bad output shape");

@@ -149,7 +149,8 @@ void PluginRegistry::LoadFile(const std::string& path) {
   rec.custom_ops =
       (rec.kinds & INFER_PLUGIN_CUSTOM_OPS) ? table(&infer_plugin_api::custom_ops) : nullptr;
   if ((rec.kinds & INFER_PLUGIN_FRONTEND) &&
-      (!rec.frontend || !HasField(rec.frontend, &infer_frontend_api::load) || !rec.frontend->load)) {
+      (!rec.frontend || !HasField(rec.frontend, &infer_frontend_api::load) ||
+       !rec.frontend->load)) {
     return fail("announces a frontend but its frontend table lacks load()");
   }
   if ((rec.kinds & INFER_PLUGIN_BACKEND) &&
@@ -208,7 +209,8 @@ const PluginRecord* PluginRegistry::FindLoaded(std::string_view name,
 std::string PluginRegistry::FailureSummary() const {
   std::vector<std::string> parts;
   for (const auto& r : records_) {
-    if (!r.loaded) parts.push_back(absl::StrCat(fs::path(r.path).filename().string(), ": ", r.error));
+    if (!r.loaded)
+      parts.push_back(absl::StrCat(fs::path(r.path).filename().string(), ": ", r.error));
   }
   return absl::StrJoin(parts, "; ");
 }

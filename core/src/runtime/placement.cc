@@ -104,9 +104,8 @@ absl::StatusOr<Placement> PlaceGraph(const Graph& graph,
 }
 
 std::string DescribePlacement(const Graph& graph, const Placement& placement) {
-  std::string out =
-      absl::StrCat("placement: ", placement.partitions.size(), " partition(s), ",
-                   graph.live_node_count(), " node(s)\n");
+  std::string out = absl::StrCat("placement: ", placement.partitions.size(), " partition(s), ",
+                                 graph.live_node_count(), " node(s)\n");
   for (size_t p = 0; p < placement.partitions.size(); ++p) {
     const Partition& part = placement.partitions[p];
     std::map<std::string, int> ops;
@@ -124,8 +123,8 @@ std::string DescribePlacement(const Graph& graph, const Placement& placement) {
         absl::StrAppend(s, graph.value(v).name, " ", graph.value(v).shape.ToString());
       });
     };
-    absl::StrAppend(&out, "    inputs: ", names(part.inputs), "\n    outputs: ", names(part.outputs),
-                    "\n");
+    absl::StrAppend(&out, "    inputs: ", names(part.inputs),
+                    "\n    outputs: ", names(part.outputs), "\n");
   }
   for (const Refusal& r : placement.refusals) {
     absl::StrAppend(&out, "  refused by ", r.backend, ": ", graph.node(r.node).Describe(), ": ",

@@ -20,9 +20,8 @@ bool FrontendMatches(const PluginRecord& r, std::string_view format) {
   return false;
 }
 
-absl::StatusOr<const PluginRecord*> ChooseFrontend(const PluginRegistry& plugins,
-                                                   const void* bytes, size_t len,
-                                                   std::string_view format) {
+absl::StatusOr<const PluginRecord*> ChooseFrontend(const PluginRegistry& plugins, const void* bytes,
+                                                   size_t len, std::string_view format) {
   auto frontends = plugins.OfKind(INFER_PLUGIN_FRONTEND);
   if (frontends.empty()) {
     std::string failures = plugins.FailureSummary();
@@ -43,7 +42,9 @@ absl::StatusOr<const PluginRecord*> ChooseFrontend(const PluginRegistry& plugins
       absl::StrCat("no frontend recognises this model (format '", std::string(format), "')"));
 }
 
-std::string ShapeOf(const Tensor& t) { return absl::StrCat("[", absl::StrJoin(t.shape(), ","), "]"); }
+std::string ShapeOf(const Tensor& t) {
+  return absl::StrCat("[", absl::StrJoin(t.shape(), ","), "]");
+}
 
 }  // namespace
 
@@ -70,8 +71,7 @@ absl::Status Session::Import(const void* bytes, size_t len, std::string_view for
                          ChooseFrontend(*env_->plugins, bytes, len, format));
   graph_ = std::make_unique<Graph>();
   INFER_RETURN_IF_ERROR(FromC(frontend->frontend->load(
-      frontend->state, bytes, len, model_dir.empty() ? nullptr : model_dir.c_str(),
-      AsC(*graph_))));
+      frontend->state, bytes, len, model_dir.empty() ? nullptr : model_dir.c_str(), AsC(*graph_))));
   INFER_RETURN_IF_ERROR(graph_->Validate());
   if (graph_->outputs().empty()) return absl::InvalidArgumentError("the model has no outputs");
   for (size_t v : graph_->inputs()) {
@@ -103,17 +103,19 @@ absl::Status Session::PlaceAndCompile() {
   std::vector<const PluginRecord*> backends;
   if (options_.backends.empty()) {
     backends = plugins.OfKind(INFER_PLUGIN_BACKEND);
-    std::stable_sort(backends.begin(), backends.end(),
-                     [](const PluginRecord* a, const PluginRecord* b) { return a->score > b->score; });
+    std::stable_sort(
+        backends.begin(), backends.end(),
+        [](const PluginRecord* a, const PluginRecord* b) { return a->score > b->score; });
   } else {
     for (const std::string& name : options_.backends) {
       const PluginRecord* r = plugins.FindLoaded(name, INFER_PLUGIN_BACKEND);
       if (r == nullptr) {
         std::vector<std::string> loaded;
-        for (const PluginRecord* b : plugins.OfKind(INFER_PLUGIN_BACKEND)) loaded.push_back(b->name);
-        return absl::NotFoundError(absl::StrCat("backend '", name, "' is not loaded (loaded: ",
-                                                loaded.empty() ? "none" : absl::StrJoin(loaded, ", "),
-                                                ")"));
+        for (const PluginRecord* b : plugins.OfKind(INFER_PLUGIN_BACKEND))
+          loaded.push_back(b->name);
+        return absl::NotFoundError(
+            absl::StrCat("backend '", name, "' is not loaded (loaded: ",
+                         loaded.empty() ? "none" : absl::StrJoin(loaded, ", "), ")"));
       }
       backends.push_back(r);
     }
@@ -144,9 +146,8 @@ absl::Status Session::CheckInput(size_t value, const Tensor& t,
                                  std::map<std::string, int64_t, std::less<>>& symbols) const {
   const Value& v = graph_->value(value);
   if (v.dtype != INFER_DTYPE_UNDEFINED && t.dtype() != v.dtype) {
-    return absl::InvalidArgumentError(absl::StrCat("input '", v.name, "': expected ",
-                                                   DtypeName(v.dtype), ", got ",
-                                                   DtypeName(t.dtype())));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "input '", v.name, "': expected ", DtypeName(v.dtype), ", got ", DtypeName(t.dtype())));
   }
   if (!v.shape.rank_known) return absl::OkStatus();
   auto mismatch = [&](std::string why) {
@@ -183,15 +184,14 @@ absl::StatusOr<std::vector<TensorPtr>> Session::Run(
   std::vector<TensorPtr> values(graph_->value_count());
   std::map<std::string, int64_t, std::less<>> symbols;
   for (size_t i = 0; i < inputs.size(); ++i) {
-    auto it = std::find_if(inputs_.begin(), inputs_.end(), [&](size_t v) {
-      return graph_->value(v).name == input_names[i];
-    });
+    auto it = std::find_if(inputs_.begin(), inputs_.end(),
+                           [&](size_t v) { return graph_->value(v).name == input_names[i]; });
     if (it == inputs_.end()) {
       std::vector<std::string> expected;
       for (size_t v : inputs_) expected.push_back(graph_->value(v).name);
-      return absl::InvalidArgumentError(absl::StrCat("unknown input name '", input_names[i],
-                                                     "' (the model's inputs are: ",
-                                                     absl::StrJoin(expected, ", "), ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown input name '", input_names[i],
+                       "' (the model's inputs are: ", absl::StrJoin(expected, ", "), ")"));
     }
     if (inputs[i] == nullptr) {
       return absl::InvalidArgumentError(absl::StrCat("input '", input_names[i], "' is NULL"));
@@ -221,15 +221,13 @@ absl::StatusOr<std::vector<TensorPtr>> Session::Run(
     }
     infer_run_context ctx;
     ctx.outputs.resize(p.outputs.size());
-    absl::Status st =
-        FromC(p.backend->backend->run(p.compiled, views.data(), views.size(), &ctx));
+    absl::Status st = FromC(p.backend->backend->run(p.compiled, views.data(), views.size(), &ctx));
     if (!st.ok()) {
       return absl::Status(st.code(), absl::StrCat(p.backend->name, ": ", st.message()));
     }
     for (size_t i = 0; i < p.outputs.size(); ++i) {
       if (!ctx.outputs[i]) {
-        return absl::InternalError(absl::StrCat("backend '", p.backend->name,
-                                                "' did not produce '",
+        return absl::InternalError(absl::StrCat("backend '", p.backend->name, "' did not produce '",
                                                 graph_->value(p.outputs[i]).name, "'"));
       }
       values[p.outputs[i]] = std::move(ctx.outputs[i]);

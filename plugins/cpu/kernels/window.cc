@@ -106,9 +106,11 @@ WindowGeometry resolve_window(const WindowParams& p, ShapeSpan in, ShapeSpan ker
                              ") is larger than padded input ", x + pb + pe, " on spatial axis ",
                              i));
         }
-        out = (p.ceil_mode ? ceil_div(span, s) : span / s) + 1;
+        // The ONNX spec applies ceil_mode to explicit pads only, not to VALID.
+        const bool ceil = p.ceil_mode && p.auto_pad == AutoPad::kNotSet;
+        out = (ceil ? ceil_div(span, s) : span / s) + 1;
         // With ceil_mode the last window must still start inside the input or its begin pad.
-        if (p.ceil_mode && (out - 1) * s >= x + pb) --out;
+        if (ceil && (out - 1) * s >= x + pb) --out;
         break;
       }
     }
