@@ -322,6 +322,10 @@ TEST(ReshapeShapeTest, NonConstantShapeGivesRankOnly) {
   t.Input("x", S({2, 3, 4})).Input("shape", S({3}), INFER_DTYPE_INT64);
   t.Add(Op("Reshape", {"x", "shape"}, {"y"}));
   EXPECT_EQ(Y(t), "[?,?,?]");
+  TestGraph huge;
+  huge.Input("x", S({2, 3})).Input("shape", S({int64_t{1} << 40}), INFER_DTYPE_INT64);
+  huge.Add(Op("Reshape", {"x", "shape"}, {"y"}));
+  EXPECT_EQ(Y(huge), "[?]");
 }
 
 std::string Flatten(Shape x, int64_t axis) {

@@ -90,6 +90,11 @@ TEST(ConvPoolOutputSizeTest, Formula) {
   EXPECT_EQ(ConvPoolOutputSize(Geometry(2, 2, 1, 0, 0, AutoPad::kNotSet, true), 0, 5).value(), 3);
   EXPECT_EQ(ConvPoolOutputSize(Geometry(3, 2, 1, 1, 1, AutoPad::kNotSet, true), 0, 4).value(), 3);
   EXPECT_EQ(ConvPoolOutputSize(Geometry(2, 2, 1, 0, 1, AutoPad::kNotSet, true), 0, 4).value(), 2);
+  EXPECT_EQ(ConvPoolOutputSize(Geometry(2, 2, 1, 1, 1, AutoPad::kNotSet, true), 0, 5).value(), 3);
+  // ceil_mode applies to explicit pads only, not to VALID or SAME_*.
+  EXPECT_EQ(ConvPoolOutputSize(Geometry(2, 2, 1, 0, 0, AutoPad::kValid, true), 0, 5).value(), 2);
+  EXPECT_EQ(ConvPoolOutputSize(Geometry(2, 2, 1, 0, 0, AutoPad::kSameUpper, true), 0, 5).value(),
+            3);
   EXPECT_THAT(ConvPoolOutputSize(Geometry(5, 1, 1, 0, 0), 0, 3).status().message(),
               HasSubstr("larger than the padded input"));
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();

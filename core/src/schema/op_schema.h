@@ -25,11 +25,13 @@ struct FormalParameter {
   // The name of one of the schema's type constraints ("T"), or a fixed ONNX
   // type string such as "tensor(int64)" (Reshape's shape input).
   std::string type_constraint{};
+  // kVariadic (last parameter only) takes one or more arguments.
   enum class Kind { kSingle, kOptional, kVariadic } kind = Kind::kSingle;
 };
 
 struct AttributeSpec {
   std::string name{};
+  // UNDEFINED: an ONNX type the IR cannot hold (sparse tensors); not checked.
   infer_attr_type type = INFER_ATTR_UNDEFINED;
   bool required = false;
 };
@@ -54,7 +56,7 @@ class InferenceContext {
   bool has_input(size_t i) const;
   const Shape& input_shape(size_t i) const { return input_shapes_[i]; }
   infer_dtype input_type(size_t i) const { return input_types_[i]; }
-  // Constant data of input i (initializer), or nullptr.
+  // Constant data of input i (initializer or Constant node output), or nullptr.
   const Tensor* input_constant(size_t i) const { return input_constants_[i]; }
 
   size_t output_count() const { return output_shapes_.size(); }
@@ -119,7 +121,9 @@ class SchemaRegistry {
   // All built-in ONNX schemas this engine knows.
   static SchemaRegistry WithBuiltins();
 
-  // Error if (domain, op, since_version) is already registered.
+  // Error if (domain, op, since_version) is already registered
+  // (AlreadyExists) or the schema is malformed (InvalidArgument). A parameter
+  // with a fixed type ("tensor(int64)") gets a type constraint of that name.
   absl::Status Register(OpSchema schema);
   // Newest schema with since_version <= opset, or nullptr.
   const OpSchema* Find(std::string_view domain, std::string_view op_type, int64_t opset) const;
@@ -132,11 +136,15 @@ class SchemaRegistry {
   std::map<std::string, std::vector<OpSchema>, std::less<>> schemas_;
 };
 
-// Checks each node that has a schema (input/output counts, required
-// attributes and their types, input dtypes against type constraints) and
-// fills in output dtypes and shapes of values whose type is not yet known.
-// Nodes without a schema are left alone: a backend may still claim them.
-// Errors name the node, e.g. "Conv node 'conv1': input X has rank 3, expected 4".
+// Walks the graph in topological order and checks each node that has a
+// schema (input/output counts, required attributes and their types, input
+// dtypes against type constraints), then writes the inferred dtype and shape
+// into its outputs: unknown types, ranks and dims are filled in, and a
+// declared (value_info, graph output) type or known dim that disagrees is an
+// error naming the value. Graph inputs keep their declared shapes; subgraphs
+// are not visited yet. Nodes without a schema are left alone: a backend may
+// still claim them. Errors are InvalidArgument and name the node, e.g.
+// "Conv node 'conv1': X has shape [3,8], expected at least 3 dimensions ...".
 absl::Status InferGraphShapes(Graph& graph, const SchemaRegistry& registry);
 
 }  // namespace infer::core

@@ -186,7 +186,11 @@ absl::StatusOr<ConvPoolGeometry> ReadConvPoolGeometry(const InferenceContext& ct
   absl::StatusOr<AutoPad> auto_pad = ParseAutoPad(ctx.attr_string("auto_pad", "NOTSET"));
   if (!auto_pad.ok()) return ctx.Error(auto_pad.status());
   g.auto_pad = *auto_pad;
-  g.ceil_mode = ctx.attr_int("ceil_mode", 0) != 0;
+  const int64_t ceil_mode = ctx.attr_int("ceil_mode", 0);
+  if (ceil_mode != 0 && ceil_mode != 1) {
+    return ctx.Error(absl::StrCat("ceil_mode must be 0 or 1, got ", ceil_mode));
+  }
+  g.ceil_mode = ceil_mode == 1;
   for (size_t i = 0; i < n; ++i) {
     // Bound the effective kernel so later arithmetic cannot overflow.
     std::optional<int64_t> span = CheckedMul(g.kernel[i] - 1, g.dilations[i]);
@@ -217,7 +221,8 @@ absl::StatusOr<int64_t> ConvPoolOutputSize(const ConvPoolGeometry& g, size_t axi
                      ") is larger than the padded input (", *padded, ")"));
   }
   const int64_t span = *padded - kernel;
-  if (!g.ceil_mode) return span / stride + 1;
+  // The spec's VALID formula has no ceil_mode; the CPU backend agrees.
+  if (!g.ceil_mode || !explicit_pads) return span / stride + 1;
   const int64_t steps = span / stride + (span % stride != 0 ? 1 : 0);
   // A last window that would start inside the end padding is dropped
   // (onnxruntime, PyTorch, and the ONNX reference implementation agree).

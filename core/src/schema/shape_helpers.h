@@ -70,7 +70,7 @@ struct ConvPoolGeometry {
   std::vector<int64_t> dilations;  // per spatial axis, > 0
   std::vector<int64_t> pads;       // begin values for every axis, then end values
   AutoPad auto_pad = AutoPad::kNotSet;
-  bool ceil_mode = false;
+  bool ceil_mode = false;  // applies to explicit pads only
 };
 
 // Reads and validates auto_pad, strides, dilations, pads and ceil_mode for

@@ -99,8 +99,11 @@ absl::Status InferReshape(InferenceContext& ctx) {
   }
   const Tensor* shape = ctx.input_constant(1);
   if (shape == nullptr) {
-    // Only the output rank is known, from the length of the shape input.
-    if (shape_shape.rank_known && shape_shape.dims[0].known()) {
+    // Only the output rank is known, from the length of the shape input
+    // (unless absurdly long: the declared shape is untrusted).
+    constexpr int64_t kMaxRank = 1024;
+    if (shape_shape.rank_known && shape_shape.dims[0].known() &&
+        shape_shape.dims[0].value <= kMaxRank) {
       ctx.set_output_shape(0, DynamicShape(static_cast<size_t>(shape_shape.dims[0].value)));
     }
     return absl::OkStatus();
