@@ -111,15 +111,12 @@ std::unique_ptr<Partition> Partition::compile(const infer_host_api* host, const 
     p->input_slots_.push_back(add_slot(inputs[i], value_info(inputs[i]), Source::kInput, i));
   }
 
-  // Reads a node input: a partition input, an earlier node's output or a constant.
-  auto resolve_input = [&](size_t value) {
+  // A value the nodes can read: a partition input, an earlier node's output or a constant
+  // (copied on first use); kNone for anything else.
+  auto resolve = [&](size_t value) {
     if (auto it = slot_of.find(value); it != slot_of.end()) return it->second;
     const infer_value_info info = value_info(value);
-    const std::string name = info.name ? info.name : "";
-    if (!info.is_constant) {
-      fail(INFER_INVALID_ARGUMENT, str_cat("input '", name, "' is neither a partition input, a ",
-                                           "constant, nor produced by an earlier node"));
-    }
+    if (!info.is_constant) return kNone;
     // Copied so that the partition does not depend on how long the graph keeps its data.
     const ShapeSpan shape = checked_view_shape(info.constant);
     Constant c{info.constant.dtype, Shape(shape.begin(), shape.end()),
@@ -142,7 +139,18 @@ std::unique_ptr<Partition> Partition::compile(const infer_host_api* host, const 
       check_node(*step.desc, ctx);
       step.kernel = step.desc->create(ctx);
       for (size_t i = 0; i < view.input_count(); ++i) {
-        step.in.push_back(view.has_input(i) ? resolve_input(view.input(i)) : kNone);
+        if (!view.has_input(i)) {
+          step.in.push_back(kNone);
+          continue;
+        }
+        const size_t slot = resolve(view.input(i));
+        if (slot == kNone) {
+          const char* name = value_info(view.input(i)).name;
+          fail(INFER_INVALID_ARGUMENT,
+               str_cat("input '", name ? name : "", "' is neither a partition input, a ",
+                       "constant, nor produced by an earlier node"));
+        }
+        step.in.push_back(slot);
       }
       for (size_t i = 0; i < view.output_count(); ++i) {
         const size_t value = view.output(i);
@@ -163,16 +171,16 @@ std::unique_ptr<Partition> Partition::compile(const infer_host_api* host, const 
   }
 
   for (size_t j = 0; j < outputs.size(); ++j) {
-    auto it = slot_of.find(outputs[j]);
-    if (it == slot_of.end()) {
+    const size_t slot_index = resolve(outputs[j]);
+    if (slot_index == kNone) {
       fail(INFER_INVALID_ARGUMENT, str_cat("partition output ", j, " (value ", outputs[j],
                                            ") is not produced by its nodes"));
     }
-    Slot& slot = p->slots_[it->second];
+    Slot& slot = p->slots_[slot_index];
     // The first output listing of a computed value gets the host buffer directly; inputs,
     // constants and repeated outputs are copied at the end of the run.
     if (slot.source == Source::kComputed && slot.output_index == kNone) slot.output_index = j;
-    p->output_slots_.push_back(it->second);
+    p->output_slots_.push_back(slot_index);
   }
 
   // Free each intermediate after its last reader (or right after its producer if unused).

@@ -442,6 +442,23 @@ TEST_F(CpuPlugin, ConcurrentRunsShareOnePartition) {
   backend().release_partition(part);
 }
 
+TEST_F(CpuPlugin, PartitionWithoutNodesCopiesInputsAndConstants) {
+  infer_graph g;
+  const size_t x = g.value("x", INFER_DTYPE_FLOAT32, {2});
+  const int64_t k[] = {7, 8, 9};
+  const size_t c = g.constant("k", INFER_DTYPE_INT64, {3}, k, sizeof(k));
+  auto [st, part] = compile(g, {}, {x}, {c, x});
+  ASSERT_EQ(st.first, INFER_OK) << st.second;
+  const TTensor tx{{2}, {1.5f, -2.5f}};
+  infer_run_context ctx;
+  ctx.n_outputs = 2;
+  ASSERT_EQ(run(part, {view_of(tx)}, ctx).first, INFER_OK);
+  EXPECT_EQ(ctx.dtypes.at(0), INFER_DTYPE_INT64);
+  EXPECT_EQ(std::memcmp(ctx.buffers.at(0).data(), k, sizeof(k)), 0);
+  expect_close(floats_of(ctx, 1), tx.data, 0.0f);
+  backend().release_partition(part);
+}
+
 TEST_F(CpuPlugin, CompileErrorsNameTheNode) {
   infer_graph g;
   const size_t x = g.value("x", INFER_DTYPE_FLOAT32, {1, 1, 5, 5});

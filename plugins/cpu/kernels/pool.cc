@@ -44,46 +44,44 @@ void pool_loop(const PoolPlan& plan, const float* x, float* y, Reduce&& reduce) 
   }
 }
 
+// Calls fn(value) for every input element under one window.
+template <typename Fn>
+void for_each_tap(const WindowGeometry& g, const float* plane, const AxisTaps& d, const AxisTaps& h,
+                  const AxisTaps& w, Fn&& fn) {
+  for (int64_t kd = d.begin; kd < d.end; ++kd) {
+    for (int64_t kh = h.begin; kh < h.end; ++kh) {
+      const float* row =
+          plane +
+          ((d.start + kd * g.dilation[0]) * g.in[1] + h.start + kh * g.dilation[1]) * g.in[2];
+      for (int64_t kw = w.begin; kw < w.end; ++kw) fn(row[w.start + kw * g.dilation[2]]);
+    }
+  }
+}
+
 }  // namespace
 
 void max_pool(const PoolPlan& plan, const float* x, float* y) {
   const WindowGeometry& g = plan.geo;
-  pool_loop(
-      plan, x, y, [&](const float* plane, const AxisTaps& d, const AxisTaps& h, const AxisTaps& w) {
-        float best = -std::numeric_limits<float>::infinity();
-        for (int64_t kd = d.begin; kd < d.end; ++kd) {
-          for (int64_t kh = h.begin; kh < h.end; ++kh) {
-            const float* row =
-                plane +
-                ((d.start + kd * g.dilation[0]) * g.in[1] + h.start + kh * g.dilation[1]) * g.in[2];
-            for (int64_t kw = w.begin; kw < w.end; ++kw) {
-              best = std::max(best, row[w.start + kw * g.dilation[2]]);
-            }
-          }
-        }
-        return best;
-      });
+  pool_loop(plan, x, y,
+            [&](const float* plane, const AxisTaps& d, const AxisTaps& h, const AxisTaps& w) {
+              float best = -std::numeric_limits<float>::infinity();
+              for_each_tap(g, plane, d, h, w, [&](float v) { best = std::max(best, v); });
+              return best;
+            });
 }
 
 void average_pool(const PoolPlan& plan, bool count_include_pad, const float* x, float* y) {
   const WindowGeometry& g = plan.geo;
-  pool_loop(
-      plan, x, y, [&](const float* plane, const AxisTaps& d, const AxisTaps& h, const AxisTaps& w) {
-        float sum = 0.0f;
-        for (int64_t kd = d.begin; kd < d.end; ++kd) {
-          for (int64_t kh = h.begin; kh < h.end; ++kh) {
-            const float* row =
-                plane +
-                ((d.start + kd * g.dilation[0]) * g.in[1] + h.start + kh * g.dilation[1]) * g.in[2];
-            for (int64_t kw = w.begin; kw < w.end; ++kw) sum += row[w.start + kw * g.dilation[2]];
-          }
-        }
-        const int64_t count = count_include_pad
-                                  ? d.padded * h.padded * w.padded
-                                  : (d.end - d.begin) * (h.end - h.begin) * (w.end - w.begin);
-        // A window entirely in padding (only possible with extreme pads) averages to 0, not NaN.
-        return count > 0 ? sum / static_cast<float>(count) : 0.0f;
-      });
+  pool_loop(plan, x, y,
+            [&](const float* plane, const AxisTaps& d, const AxisTaps& h, const AxisTaps& w) {
+              float sum = 0.0f;
+              for_each_tap(g, plane, d, h, w, [&](float v) { sum += v; });
+              const int64_t count = count_include_pad
+                                        ? d.padded * h.padded * w.padded
+                                        : (d.end - d.begin) * (h.end - h.begin) * (w.end - w.begin);
+              // A window entirely in padding (only with extreme pads) averages to 0, not NaN.
+              return count > 0 ? sum / static_cast<float>(count) : 0.0f;
+            });
 }
 
 Shape global_pool_shape(ShapeSpan x) {

@@ -21,13 +21,8 @@ class AveragePoolKernel final : public Kernel {
 };
 
 std::unique_ptr<Kernel> create(const OpContext& ctx) {
-  WindowParams p = read_window_attrs(ctx);
-  if (p.kernel_shape.empty()) fail_attr("attribute 'kernel_shape' is required");
-  const int64_t count_include_pad = attr_int(ctx, "count_include_pad", 0);
-  if (count_include_pad != 0 && count_include_pad != 1) {
-    fail_attr(str_cat("attribute 'count_include_pad' must be 0 or 1, got ", count_include_pad));
-  }
-  return std::make_unique<AveragePoolKernel>(std::move(p), count_include_pad == 1);
+  return std::make_unique<AveragePoolKernel>(read_window_attrs(ctx, /*kernel_shape_required=*/true),
+                                             attr_bool(ctx, "count_include_pad", false));
 }
 
 }  // namespace

@@ -25,15 +25,10 @@ class GemmKernel final : public Kernel {
   bool trans_a_, trans_b_;
 };
 
-bool read_flag(const OpContext& ctx, const char* name) {
-  const int64_t v = attr_int(ctx, name, 0);
-  if (v != 0 && v != 1) fail_attr(str_cat("attribute '", name, "' must be 0 or 1, got ", v));
-  return v == 1;
-}
-
 std::unique_ptr<Kernel> create(const OpContext& ctx) {
   return std::make_unique<GemmKernel>(attr_float(ctx, "alpha", 1.0f), attr_float(ctx, "beta", 1.0f),
-                                      read_flag(ctx, "transA"), read_flag(ctx, "transB"));
+                                      attr_bool(ctx, "transA", false),
+                                      attr_bool(ctx, "transB", false));
 }
 
 }  // namespace

@@ -19,9 +19,7 @@ class MaxPoolKernel final : public Kernel {
 };
 
 std::unique_ptr<Kernel> create(const OpContext& ctx) {
-  WindowParams p = read_window_attrs(ctx);
-  if (p.kernel_shape.empty()) fail_attr("attribute 'kernel_shape' is required");
-  return std::make_unique<MaxPoolKernel>(std::move(p));
+  return std::make_unique<MaxPoolKernel>(read_window_attrs(ctx, /*kernel_shape_required=*/true));
 }
 
 }  // namespace

@@ -121,20 +121,25 @@ Shape attr_ints(const OpContext& ctx, const char* name) {
   return a ? Shape(a->ints, a->ints + a->count) : Shape{};
 }
 
+bool attr_bool(const OpContext& ctx, const char* name, bool fallback) {
+  const int64_t v = attr_int(ctx, name, fallback ? 1 : 0);
+  if (v != 0 && v != 1) fail_attr(str_cat("attribute '", name, "' must be 0 or 1, got ", v));
+  return v == 1;
+}
+
 bool has_attr(const OpContext& ctx, const char* name) { return ctx.node.attr(name).has_value(); }
 
-WindowParams read_window_attrs(const OpContext& ctx) {
+WindowParams read_window_attrs(const OpContext& ctx, bool kernel_shape_required) {
   WindowParams p;
   p.kernel_shape = attr_ints(ctx, "kernel_shape");
+  if (kernel_shape_required && p.kernel_shape.empty()) {
+    fail_attr("attribute 'kernel_shape' is required");
+  }
   p.strides = attr_ints(ctx, "strides");
   p.dilations = attr_ints(ctx, "dilations");
   p.pads = attr_ints(ctx, "pads");
   p.auto_pad = parse_auto_pad(attr_string(ctx, "auto_pad", "NOTSET"));
-  const int64_t ceil_mode = attr_int(ctx, "ceil_mode", 0);
-  if (ceil_mode != 0 && ceil_mode != 1) {
-    fail_attr(str_cat("attribute 'ceil_mode' must be 0 or 1, got ", ceil_mode));
-  }
-  p.ceil_mode = ceil_mode == 1;
+  p.ceil_mode = attr_bool(ctx, "ceil_mode", false);
   // Sizes are validated now if the spatial rank is known, otherwise at the first run.
   size_t rank = p.kernel_shape.size();
   if (!rank) {

@@ -110,11 +110,13 @@ int64_t attr_int(const OpContext& ctx, const char* name, int64_t fallback);
 float attr_float(const OpContext& ctx, const char* name, float fallback);
 std::string attr_string(const OpContext& ctx, const char* name, const std::string& fallback);
 Shape attr_ints(const OpContext& ctx, const char* name);  // empty when absent
+// An int attribute used as a flag: only 0 and 1 are valid.
+bool attr_bool(const OpContext& ctx, const char* name, bool fallback);
 bool has_attr(const OpContext& ctx, const char* name);
 
 // kernel_shape, strides, dilations, pads, auto_pad and ceil_mode, validated against the
 // spatial rank when it is known (from kernel_shape or the rank of the inputs).
-WindowParams read_window_attrs(const OpContext& ctx);
+WindowParams read_window_attrs(const OpContext& ctx, bool kernel_shape_required = false);
 // OpDesc::check for windowed ops: refuses spatial ranks the kernels do not implement.
 void check_window_rank(const OpContext& ctx);
 

@@ -31,16 +31,13 @@ class ReshapeKernel final : public Kernel {
 };
 
 std::unique_ptr<Kernel> create(const OpContext& ctx) {
-  const int64_t allowzero = attr_int(ctx, "allowzero", 0);
-  if (allowzero != 0 && allowzero != 1) {
-    fail_attr(str_cat("attribute 'allowzero' must be 0 or 1, got ", allowzero));
-  }
+  const bool allowzero = attr_bool(ctx, "allowzero", false);
   std::optional<Shape> legacy_shape;
   if (!ctx.node.has_input(1)) {
     if (ctx.opset >= 5 || !has_attr(ctx, "shape")) fail_attr("the shape input is missing");
     legacy_shape = attr_ints(ctx, "shape");
   }
-  return std::make_unique<ReshapeKernel>(allowzero == 1, std::move(legacy_shape));
+  return std::make_unique<ReshapeKernel>(allowzero, std::move(legacy_shape));
 }
 
 }  // namespace
