@@ -5,67 +5,14 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "infer/plugin_cxx.hpp"
 
 namespace infer::core {
 
-size_t DtypeSize(infer_dtype dtype) {
-  switch (dtype) {
-    case INFER_DTYPE_BOOL:
-    case INFER_DTYPE_UINT8:
-    case INFER_DTYPE_INT8:
-      return 1;
-    case INFER_DTYPE_UINT16:
-    case INFER_DTYPE_INT16:
-    case INFER_DTYPE_FLOAT16:
-    case INFER_DTYPE_BFLOAT16:
-      return 2;
-    case INFER_DTYPE_FLOAT32:
-    case INFER_DTYPE_INT32:
-    case INFER_DTYPE_UINT32:
-      return 4;
-    case INFER_DTYPE_FLOAT64:
-    case INFER_DTYPE_INT64:
-    case INFER_DTYPE_UINT64:
-      return 8;
-    default:
-      return 0;
-  }
-}
+// One table of dtype facts, shared with plugins through plugin_cxx.hpp.
+size_t DtypeSize(infer_dtype dtype) { return plugin::dtype_size(dtype); }
 
-const char* DtypeName(infer_dtype dtype) {
-  switch (dtype) {
-    case INFER_DTYPE_FLOAT32:
-      return "float32";
-    case INFER_DTYPE_UINT8:
-      return "uint8";
-    case INFER_DTYPE_INT8:
-      return "int8";
-    case INFER_DTYPE_UINT16:
-      return "uint16";
-    case INFER_DTYPE_INT16:
-      return "int16";
-    case INFER_DTYPE_INT32:
-      return "int32";
-    case INFER_DTYPE_INT64:
-      return "int64";
-    case INFER_DTYPE_STRING:
-      return "string";
-    case INFER_DTYPE_BOOL:
-      return "bool";
-    case INFER_DTYPE_FLOAT16:
-      return "float16";
-    case INFER_DTYPE_FLOAT64:
-      return "float64";
-    case INFER_DTYPE_UINT32:
-      return "uint32";
-    case INFER_DTYPE_UINT64:
-      return "uint64";
-    case INFER_DTYPE_BFLOAT16:
-      return "bfloat16";
-    default:
-      return "undefined";
-  }
-}
+const char* DtypeName(infer_dtype dtype) { return plugin::dtype_name(dtype); }
 
 absl::StatusOr<size_t> ElementCount(std::span<const int64_t> shape) {
   size_t count = 1;
