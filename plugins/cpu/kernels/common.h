@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "infer/plugin_cxx.hpp"
+#include "kernels/dtype.h"
 
 namespace infer::cpu {
 
@@ -88,17 +89,6 @@ void for_each_broadcast_run(ShapeSpan out, ShapeSpan sa, ShapeSpan sb, Fn&& fn) 
       index[d] = 0;
     }
   }
-}
-
-template <typename T>
-constexpr infer_dtype dtype_of();
-template <>
-constexpr infer_dtype dtype_of<float>() {
-  return INFER_DTYPE_FLOAT32;
-}
-template <>
-constexpr infer_dtype dtype_of<int64_t>() {
-  return INFER_DTYPE_INT64;
 }
 
 }  // namespace infer::cpu

@@ -66,17 +66,6 @@ struct OpContext {
   std::optional<size_t> input_rank(size_t i) const;
 };
 
-using DtypeMask = uint32_t;
-constexpr DtypeMask dtype_bit(infer_dtype t) { return DtypeMask{1} << static_cast<unsigned>(t); }
-constexpr DtypeMask kF32 = dtype_bit(INFER_DTYPE_FLOAT32);
-constexpr DtypeMask kI64 = dtype_bit(INFER_DTYPE_INT64);
-// Every dtype with a fixed element size, for operators that only move bytes.
-constexpr DtypeMask kAnyFixed =
-    kF32 | kI64 | dtype_bit(INFER_DTYPE_UINT8) | dtype_bit(INFER_DTYPE_INT8) |
-    dtype_bit(INFER_DTYPE_UINT16) | dtype_bit(INFER_DTYPE_INT16) | dtype_bit(INFER_DTYPE_INT32) |
-    dtype_bit(INFER_DTYPE_BOOL) | dtype_bit(INFER_DTYPE_FLOAT16) | dtype_bit(INFER_DTYPE_FLOAT64) |
-    dtype_bit(INFER_DTYPE_UINT32) | dtype_bit(INFER_DTYPE_UINT64) | dtype_bit(INFER_DTYPE_BFLOAT16);
-
 struct OpDesc {
   const char* op_type;  // in the default ONNX domain
   size_t min_inputs = 1;
