@@ -163,7 +163,8 @@ class InferenceSession:
         arrays, in_tensors = [], []
         try:
             for value in input_feed.values():
-                arr = np.ascontiguousarray(value)
+                # Not np.ascontiguousarray: it turns 0-d scalars into shape [1].
+                arr = np.asarray(value, order="C")
                 arrays.append(arr)  # the engine reads it in place: keep it alive
                 in_tensors.append(_wrap(lib, arr))
             in_names = (c_char_p * len(input_feed))(*(n.encode() for n in input_feed))

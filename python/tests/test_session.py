@@ -48,6 +48,19 @@ def test_from_bytes_non_contiguous_input_and_named_output(reference):
     np.testing.assert_allclose(ours, reference.run(None, {"input": x})[0], rtol=1e-4, atol=1e-5)
 
 
+def test_scalar_input_keeps_rank_zero():
+    x = onnx.helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [2, 3])
+    s = onnx.helper.make_tensor_value_info("s", onnx.TensorProto.FLOAT, [])
+    y = onnx.helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [2, 3])
+    graph = onnx.helper.make_graph([onnx.helper.make_node("Add", ["x", "s"], ["y"])], "g",
+                                   [x, s], [y])
+    model = onnx.helper.make_model(graph, opset_imports=[onnx.helper.make_opsetid("", 14)])
+    sess = infer.InferenceSession(model.SerializeToString(), backends=["cpu"])
+    xv = np.arange(6, dtype=np.float32).reshape(2, 3)
+    (out,) = sess.run(None, {"x": xv, "s": np.float32(0.5)})
+    np.testing.assert_array_equal(out, xv + 0.5)
+
+
 def run_error(sess, feed, outputs=None) -> infer.InferError:
     with pytest.raises(infer.InferError) as info:
         sess.run(outputs, feed)
