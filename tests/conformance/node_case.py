@@ -38,21 +38,23 @@ def _op_label(node: onnx.NodeProto) -> str:
     return node.op_type if node.domain in DEFAULT_DOMAINS else f"{node.domain}:{node.op_type}"
 
 
+def _domain(node: onnx.NodeProto) -> str:
+    return "default" if node.domain in DEFAULT_DOMAINS else node.domain
+
+
 def describe(test_dir: Path, model: onnx.ModelProto) -> tuple[str, str]:
-    """(op label, domain group). A node test has one node; its *_expanded
-    twins hold the op's function body, so they are filed under the op of the
-    test they expand."""
-    nodes = model.graph.node
-    domains = {n.domain for n in nodes} - set(DEFAULT_DOMAINS)
-    domain = min(domains) if domains else "default"
-    if len(nodes) == 1:
-        return _op_label(nodes[0]), domain
+    """(op label, domain group) of the op under test. A node test has one
+    node; its *_expanded twins hold the op's function body (default-domain
+    nodes even for a preview op), so they are filed under the op, and the
+    domain, of the test they expand."""
+    nodes = list(model.graph.node)
     base = test_dir.parent / re.sub(r"_expanded(_ver\d+)?$", "", test_dir.name)
-    if base != test_dir and (base / "model.onnx").is_file():
-        base_nodes = onnx.load(base / "model.onnx").graph.node
-        if len(base_nodes) == 1:
-            return _op_label(base_nodes[0]), domain
-    return "(multi-node)", domain
+    if len(nodes) != 1 and base != test_dir and (base / "model.onnx").is_file():
+        nodes = list(onnx.load(base / "model.onnx").graph.node)
+    if len(nodes) == 1:
+        return _op_label(nodes[0]), _domain(nodes[0])
+    domains = {_domain(n) for n in nodes} - {"default"}
+    return "(multi-node)", min(domains) if domains else "default"
 
 
 def skip_reason(model: onnx.ModelProto) -> str | None:

@@ -53,7 +53,7 @@ def reason_group(reason: str, keep_names: bool = False) -> str:
     causes group together."""
     # The engine's placement preamble repeats the node's op, which the per-op rows show.
     reason = re.sub(r"no backend can run node '[^']*' \([^)]*\): ", "", reason)
-    reason = re.sub(r"node '[^']*'" if keep_names else r"'[^']*'", "'…'", reason)
+    reason = re.sub(r"(node )'[^']*'" if keep_names else r"()'[^']*'", r"\1'…'", reason)
     if not keep_names:  # "(and 3 more nodes)": the same cause, more often
         reason = re.sub(r" \(and \d+ more nodes?\)", "", reason)
     reason = re.sub(r"\[[-\d, ]*\]", "[…]", reason)
@@ -63,6 +63,18 @@ def reason_group(reason: str, keep_names: bool = False) -> str:
 def grouped_reasons(results, keep_names: bool = False) -> list[tuple[str, int]]:
     return Counter(reason_group(r.reason, keep_names)
                    for r in results if r.status != "passed").most_common()
+
+
+_MISSING_OP = re.compile(r"op '([^']+)' \(domain '([^']*)', opset \d+\) is not implemented")
+
+
+def missing_ops(results) -> list[tuple[str, int]]:
+    """Ops the engine reports as not implemented, by the tests they stop."""
+    ops = Counter()
+    for r in results:
+        if r.status == "failed" and (m := _MISSING_OP.search(r.reason)):
+            ops[m[1] if m[2] in ("", "ai.onnx") else f"{m[2]}:{m[1]}"] += 1
+    return ops.most_common()
 
 
 def text(results, backends: str, verbose: bool) -> str:
@@ -79,6 +91,8 @@ def text(results, backends: str, verbose: bool) -> str:
     lines.append("")
     lines.append("most common reasons:")
     lines += [f"  {n:5}  {reason}" for reason, n in grouped_reasons(results)[:15]]
+    lines.append("")
+    lines.append("missing ops (tests): " + ", ".join(f"{op} ({n})" for op, n in missing_ops(results)))
     lines.append("")
     lines += [summary(rs, what) for what, rs in by_domain(results)]
     return "\n".join(lines)
@@ -98,6 +112,19 @@ def metadata(engine_version: str) -> dict:
         "onnx": onnx.__version__,
         "engine": engine_version,
     }
+
+
+BEGIN, END = "<!-- conformance table: begin -->", "<!-- conformance table: end -->"
+
+
+def write_markdown(path, table: str) -> None:
+    """Writes the table into `path` between the BEGIN/END markers, keeping
+    the hand-written text around them; a file without markers is replaced."""
+    old = path.read_text() if path.exists() else ""
+    if BEGIN in old and END in old:
+        head, rest = old.split(BEGIN, 1)
+        table = f"{head}{BEGIN}\n{table}{END}{rest.split(END, 1)[1]}"
+    path.write_text(table)
 
 
 def _cell(text: str) -> str:
@@ -120,6 +147,11 @@ def markdown(results, backends: str, meta: dict) -> str:
     out += ["", "Most common reasons for a test not to pass:", "",
             "| tests | reason |", "| ---: | --- |"]
     out += [f"| {n} | {_cell(reason)} |" for reason, n in grouped_reasons(results)[:20]]
+    missing = missing_ops(results)
+    if missing:
+        out += ["", "Operators reported as not implemented, with the number of tests each "
+                "stops (the first one a test hits):", "",
+                ", ".join(f"{_cell(op)} ({n})" for op, n in missing)]
     out += ["", "Per operator (tests named `*_expanded` count under the op they expand):", "",
             "| op | passed | failed | skipped | reasons |", "| --- | ---: | ---: | ---: | --- |"]
     for op, rs in by_op(results).items():

@@ -42,7 +42,8 @@ def parse_args():
     p.add_argument("--update-expected", type=Path, metavar="FILE",
                    help="write the passing tests (sorted); with --filter, entries outside "
                         "the filter are kept")
-    p.add_argument("--markdown", type=Path, metavar="FILE", help="write the docs table")
+    p.add_argument("--markdown", type=Path, metavar="FILE",
+                   help="write the docs table (between the file's table markers, if any)")
     p.add_argument("--json", type=Path, metavar="FILE", help="write every result as JSON")
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
     p.add_argument("--timeout", type=float, default=20.0, help="seconds per test (default 20)")
@@ -117,7 +118,7 @@ def main() -> int:
         infer.load_library(args.library)
     meta = report.metadata(infer.version())
     if args.markdown:
-        args.markdown.write_text(report.markdown(ordered, label, meta))
+        report.write_markdown(args.markdown, report.markdown(ordered, label, meta))
     if args.json:
         args.json.write_text(json.dumps({"meta": meta, "results": [vars(r) for r in ordered]},
                                         indent=1) + "\n")
