@@ -2,8 +2,10 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "api/status.h"
 
 namespace infer::core {
 
@@ -184,11 +186,13 @@ absl::StatusOr<std::vector<size_t>> Graph::TopologicalOrder() const {
   std::vector<std::vector<size_t>> consumers(values_.size());
   for (size_t n = 0; n < nodes_.size(); ++n) {
     if (nodes_[n].removed) continue;
-    for (size_t v : nodes_[n].inputs) {
-      if (v == kNoValue) continue;
+    auto depend = [&](size_t v) {
+      if (v == kNoValue) return;
       consumers[v].push_back(n);
       if (values_[v].producer != kNoNode) ++pending[n];
-    }
+    };
+    for (size_t v : nodes_[n].inputs) depend(v);
+    for (size_t v : nodes_[n].implicit_inputs) depend(v);
   }
   std::vector<size_t> order;
   std::vector<size_t> ready;
@@ -221,33 +225,89 @@ absl::StatusOr<std::vector<size_t>> Graph::TopologicalOrder() const {
   return order;
 }
 
-namespace {
-bool DefinedInOuterScope(const Graph* g, std::string_view name) {
-  for (const Graph* p = g->parent(); p != nullptr; p = p->parent()) {
-    if (p->FindValue(name)) return true;
-  }
-  return false;
+bool Graph::IsOuterReference(size_t v) const {
+  const Value& val = values_[v];
+  return val.producer == kNoNode && !val.constant && !val.is_graph_input;
 }
+
+namespace {
+
+// True if `v` is produced here or, for a subgraph, defined in an enclosing scope.
+bool IsDefined(const Graph& g, size_t v) {
+  if (!g.IsOuterReference(v)) return true;
+  if (g.parent() == nullptr) return false;
+  std::optional<size_t> outer = g.parent()->FindValue(g.value(v).name);
+  return outer && IsDefined(*g.parent(), *outer);
+}
+
+// Names `g`'s nodes and outputs read that `g` itself does not define.
+std::vector<std::string> FreeNames(const Graph& g) {
+  std::vector<std::string> names;
+  absl::flat_hash_set<std::string> seen;
+  auto note = [&](size_t v) {
+    if (v != kNoValue && g.IsOuterReference(v) && seen.insert(g.value(v).name).second) {
+      names.push_back(g.value(v).name);
+    }
+  };
+  for (size_t n = 0; n < g.node_count(); ++n) {
+    if (!g.valid_node(n)) continue;
+    for (size_t v : g.node(n).inputs) note(v);
+    for (size_t v : g.node(n).implicit_inputs) note(v);
+  }
+  for (size_t v : g.outputs()) note(v);
+  return names;
+}
+
 }  // namespace
 
+absl::Status Graph::ResolveImplicitInputs() {
+  for (size_t n = 0; n < nodes_.size(); ++n) {
+    if (nodes_[n].removed) continue;
+    std::vector<size_t> implicit;
+    for (auto& [name, attr] : nodes_[n].attributes) {
+      if (attr.type != INFER_ATTR_GRAPH || !attr.graph) continue;
+      INFER_RETURN_IF_ERROR(attr.graph->ResolveImplicitInputs());
+      for (const std::string& free : FreeNames(*attr.graph)) {
+        std::optional<size_t> v = FindValue(free);
+        if (!v) {
+          // Defined further out: this graph only passes it through.
+          INFER_ASSIGN_OR_RETURN(size_t created,
+                                 AddValue(free, INFER_DTYPE_UNDEFINED, Shape::Unknown()));
+          v = created;
+        }
+        if (std::find(implicit.begin(), implicit.end(), *v) == implicit.end()) {
+          implicit.push_back(*v);
+        }
+      }
+    }
+    nodes_[n].implicit_inputs = std::move(implicit);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Graph::Validate() const {
-  auto defined = [&](size_t v) {
-    const Value& val = values_[v];
-    return val.producer != kNoNode || val.constant || val.is_graph_input ||
-           DefinedInOuterScope(this, val.name);
-  };
   for (const Node& node : nodes_) {
     if (node.removed) continue;
-    for (size_t v : node.inputs) {
-      if (v != kNoValue && !defined(v)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(node.Describe(), ": input '", values_[v].name,
-                         "' is not produced by any node, initializer or graph input"));
+    for (const auto* list : {&node.inputs, &node.implicit_inputs}) {
+      for (size_t v : *list) {
+        if (v != kNoValue && !IsDefined(*this, v)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(node.Describe(), ": input '", values_[v].name,
+                           "' is not produced by any node, initializer or graph input"));
+        }
+      }
+    }
+    for (const auto& [attr_name, attr] : node.attributes) {
+      if (attr.type != INFER_ATTR_GRAPH || !attr.graph) continue;
+      absl::Status st = attr.graph->Validate();
+      if (!st.ok()) {
+        return absl::Status(st.code(), absl::StrCat("in ", node.Describe(), " attribute '",
+                                                    attr_name, "': ", st.message()));
       }
     }
   }
   for (size_t v : outputs_) {
-    if (!defined(v)) {
+    if (!IsDefined(*this, v)) {
       return absl::InvalidArgumentError(
           absl::StrCat("graph output '", values_[v].name, "' is never produced"));
     }

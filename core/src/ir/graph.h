@@ -77,6 +77,9 @@ struct Node {
   std::vector<size_t> inputs;   // kNoValue for absent optional inputs
   std::vector<size_t> outputs;  // kNoValue for absent optional outputs
   std::vector<std::pair<std::string, Attribute>> attributes;  // in import order
+  // Values of the enclosing graph that this node's subgraphs read by name
+  // (filled by Graph::ResolveImplicitInputs); they order the node like inputs.
+  std::vector<size_t> implicit_inputs;
   bool removed = false;
 
   const Attribute* FindAttribute(std::string_view name) const;
@@ -131,6 +134,14 @@ class Graph {
   // Live node ids in an order where producers come before consumers, or an
   // error naming a node on a cycle.
   absl::StatusOr<std::vector<size_t>> TopologicalOrder() const;
+
+  // Fills Node::implicit_inputs of every node with subgraphs, recursively:
+  // names a subgraph uses but does not define become values of this graph
+  // (created untyped if this graph only passes them further out).
+  absl::Status ResolveImplicitInputs();
+  // True if `v` has no producer here and is not an input or initializer:
+  // a subgraph's reference to an enclosing scope.
+  bool IsOuterReference(size_t v) const;
 
   // Structural checks every graph must pass before it is placed: every value
   // used is defined (graph input, initializer, node output, or an outer-scope

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "api/status.h"
+#include "runtime/control_flow.h"
 
 namespace infer::core {
 namespace {
@@ -31,12 +32,16 @@ void ComputeBoundaries(const Graph& graph, std::vector<Partition>& parts) {
       for (size_t v : graph.node(n).inputs) {
         if (v != kNoValue) readers[v].insert(p);
       }
+      for (size_t v : graph.node(n).implicit_inputs) readers[v].insert(p);
     }
   }
   for (size_t p = 0; p < parts.size(); ++p) {
     absl::flat_hash_set<size_t> seen;
     for (size_t n : parts[p].nodes) {
-      for (size_t v : graph.node(n).inputs) {
+      std::vector<size_t> reads = graph.node(n).inputs;
+      reads.insert(reads.end(), graph.node(n).implicit_inputs.begin(),
+                   graph.node(n).implicit_inputs.end());
+      for (size_t v : reads) {
         if (v == kNoValue || graph.value(v).constant || seen.contains(v)) continue;
         const size_t producer = graph.value(v).producer;
         if (producer != kNoNode && partition_of[producer] == p) continue;
@@ -60,7 +65,14 @@ absl::StatusOr<Placement> PlaceGraph(const Graph& graph,
   INFER_ASSIGN_OR_RETURN(std::vector<size_t> order, graph.TopologicalOrder());
   Placement placement;
   std::vector<const PluginRecord*> owner(graph.node_count(), nullptr);
-  std::vector<size_t> remaining = order;
+  std::vector<size_t> remaining;
+  for (size_t n : order) {
+    if (IsControlFlowOp(graph.node(n))) {
+      owner[n] = &CoreBackendRecord();
+    } else {
+      remaining.push_back(n);
+    }
+  }
 
   for (const PluginRecord* backend : backends) {
     if (remaining.empty()) break;
@@ -94,7 +106,9 @@ absl::StatusOr<Placement> PlaceGraph(const Graph& graph,
   }
 
   for (size_t n : order) {
-    if (placement.partitions.empty() || placement.partitions.back().backend != owner[n]) {
+    const bool core = owner[n] == &CoreBackendRecord();
+    if (core || placement.partitions.empty() || placement.partitions.back().backend != owner[n] ||
+        placement.partitions.back().backend == &CoreBackendRecord()) {
       placement.partitions.push_back(Partition{owner[n], {}, {}, {}, nullptr});
     }
     placement.partitions.back().nodes.push_back(n);
@@ -103,16 +117,29 @@ absl::StatusOr<Placement> PlaceGraph(const Graph& graph,
   return placement;
 }
 
-std::string DescribePlacement(const Graph& graph, const Placement& placement) {
-  std::string out = absl::StrCat("placement: ", placement.partitions.size(), " partition(s), ",
+const PluginRecord& CoreBackendRecord() {
+  static const PluginRecord* record = [] {
+    auto* r = new PluginRecord();
+    r->name = "core";
+    r->loaded = true;
+    return r;
+  }();
+  return *record;
+}
+
+std::string DescribePlacement(const Graph& graph, const Placement& placement, int indent) {
+  const std::string pad(static_cast<size_t>(indent), ' ');
+  std::string out = absl::StrCat(pad, "placement: ", placement.partitions.size(), " partition(s), ",
                                  graph.live_node_count(), " node(s)\n");
   for (size_t p = 0; p < placement.partitions.size(); ++p) {
     const Partition& part = placement.partitions[p];
     std::map<std::string, int> ops;
     for (size_t n : part.nodes) ++ops[graph.node(n).op_type];
-    absl::StrAppend(&out, "  partition ", p, ": backend ", part.backend->name, " (",
-                    part.backend->backend->device ? part.backend->backend->device : "?", "), ",
-                    part.nodes.size(), " node(s): ",
+    const char* device = part.backend->backend == nullptr ? "control flow"
+                         : part.backend->backend->device  ? part.backend->backend->device
+                                                          : "?";
+    absl::StrAppend(&out, pad, "  partition ", p, ": backend ", part.backend->name, " (", device,
+                    "), ", part.nodes.size(), " node(s): ",
                     absl::StrJoin(ops, ", ",
                                   [](std::string* s, const auto& kv) {
                                     absl::StrAppend(s, kv.first, " x", kv.second);
@@ -123,12 +150,12 @@ std::string DescribePlacement(const Graph& graph, const Placement& placement) {
         absl::StrAppend(s, graph.value(v).name, " ", graph.value(v).shape.ToString());
       });
     };
-    absl::StrAppend(&out, "    inputs: ", names(part.inputs),
-                    "\n    outputs: ", names(part.outputs), "\n");
+    absl::StrAppend(&out, pad, "    inputs: ", names(part.inputs), "\n", pad,
+                    "    outputs: ", names(part.outputs), "\n");
   }
   for (const Refusal& r : placement.refusals) {
-    absl::StrAppend(&out, "  refused by ", r.backend, ": ", graph.node(r.node).Describe(), ": ",
-                    r.reason, "\n");
+    absl::StrAppend(&out, pad, "  refused by ", r.backend, ": ", graph.node(r.node).Describe(),
+                    ": ", r.reason, "\n");
   }
   return out;
 }

@@ -31,14 +31,19 @@ struct Placement {
   std::vector<Refusal> refusals;
 };
 
-// Assigns every live node to the first backend in `backends` that claims it,
+// Gives control-flow nodes to the core, then assigns every other live node
+// to the first backend in `backends` that claims it,
 // and groups consecutive same-backend nodes of a topological order into
 // partitions (contiguous ranges of a topological order cannot form cycles).
 // A node no backend claims is an error naming the node and every reason.
 absl::StatusOr<Placement> PlaceGraph(const Graph& graph,
                                      const std::vector<const PluginRecord*>& backends);
 
-// Human-readable summary of partitions and refusals.
-std::string DescribePlacement(const Graph& graph, const Placement& placement);
+// Human-readable summary of partitions and refusals, indented by `indent`.
+std::string DescribePlacement(const Graph& graph, const Placement& placement, int indent = 0);
+
+// The pseudo-backend for nodes the core runs itself (If, Loop, Scan). It has
+// no plugin table; each of its partitions holds exactly one node.
+const PluginRecord& CoreBackendRecord();
 
 }  // namespace infer::core

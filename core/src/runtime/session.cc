@@ -72,6 +72,7 @@ absl::Status Session::Import(const void* bytes, size_t len, std::string_view for
   graph_ = std::make_unique<Graph>();
   INFER_RETURN_IF_ERROR(FromC(frontend->frontend->load(
       frontend->state, bytes, len, model_dir.empty() ? nullptr : model_dir.c_str(), AsC(*graph_))));
+  INFER_RETURN_IF_ERROR(graph_->ResolveImplicitInputs());
   INFER_RETURN_IF_ERROR(graph_->Validate());
   if (graph_->outputs().empty()) return absl::InvalidArgumentError("the model has no outputs");
   for (size_t v : graph_->inputs()) {
@@ -120,26 +121,11 @@ absl::Status Session::PlaceAndCompile() {
       backends.push_back(r);
     }
   }
-  INFER_ASSIGN_OR_RETURN(placement_, PlaceGraph(*graph_, backends));
-  for (Partition& p : placement_.partitions) {
-    void* compiled = nullptr;
-    absl::Status st = FromC(p.backend->backend->compile(
-        p.backend->state, AsC(*graph_), p.nodes.data(), p.nodes.size(), p.inputs.data(),
-        p.inputs.size(), p.outputs.data(), p.outputs.size(), &config_, &compiled));
-    if (!st.ok()) {
-      return absl::Status(st.code(), absl::StrCat("backend '", p.backend->name,
-                                                  "' failed to compile: ", st.message()));
-    }
-    p.compiled = compiled;
-  }
-  report_ = DescribePlacement(*graph_, placement_);
+  plan_context_.backends = std::move(backends);
+  plan_context_.config = &config_;
+  INFER_ASSIGN_OR_RETURN(plan_, ExecutionPlan::Build(*graph_, plan_context_));
+  report_ = plan_->Describe();
   return absl::OkStatus();
-}
-
-Session::~Session() {
-  for (Partition& p : placement_.partitions) {
-    if (p.compiled != nullptr) p.backend->backend->release_partition(p.compiled);
-  }
 }
 
 absl::Status Session::CheckInput(size_t value, const Tensor& t,
@@ -209,30 +195,7 @@ absl::StatusOr<std::vector<TensorPtr>> Session::Run(
     }
   }
 
-  for (const Partition& p : placement_.partitions) {
-    std::vector<infer_tensor_view> views;
-    views.reserve(p.inputs.size());
-    for (size_t v : p.inputs) {
-      if (!values[v]) {
-        return absl::InternalError(
-            absl::StrCat("value '", graph_->value(v).name, "' was not computed before its use"));
-      }
-      views.push_back(values[v]->view());
-    }
-    infer_run_context ctx;
-    ctx.outputs.resize(p.outputs.size());
-    absl::Status st = FromC(p.backend->backend->run(p.compiled, views.data(), views.size(), &ctx));
-    if (!st.ok()) {
-      return absl::Status(st.code(), absl::StrCat(p.backend->name, ": ", st.message()));
-    }
-    for (size_t i = 0; i < p.outputs.size(); ++i) {
-      if (!ctx.outputs[i]) {
-        return absl::InternalError(absl::StrCat("backend '", p.backend->name, "' did not produce '",
-                                                graph_->value(p.outputs[i]).name, "'"));
-      }
-      values[p.outputs[i]] = std::move(ctx.outputs[i]);
-    }
-  }
+  INFER_RETURN_IF_ERROR(plan_->Execute(values));
 
   std::vector<size_t> wanted;
   if (output_names.empty()) {

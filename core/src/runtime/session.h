@@ -10,7 +10,7 @@
 #include "ir/graph.h"
 #include "plugin/abi_objects.h"
 #include "plugin/plugin_registry.h"
-#include "runtime/placement.h"
+#include "runtime/execution_plan.h"
 #include "schema/op_schema.h"
 
 namespace infer::core {
@@ -35,7 +35,6 @@ class Session {
                                                          std::string_view format,
                                                          const std::string& model_dir,
                                                          const SessionOptions& options);
-  ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
@@ -65,7 +64,8 @@ class Session {
   infer_config config_;
   std::unique_ptr<Graph> graph_;
   std::vector<size_t> inputs_;
-  Placement placement_;
+  PlanContext plan_context_;
+  std::unique_ptr<ExecutionPlan> plan_;
   std::string report_;
 };
 
