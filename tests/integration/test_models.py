@@ -63,6 +63,17 @@ def test_model_uses_only_first_ops(source, name, request):
     assert dims[0].dim_param == "batch"
 
 
+@pytest.mark.parametrize("name", MODELS)
+def test_committed_model_matches_generator(name, fresh_models):
+    """examples/models must be what tests/models/make_*.py writes today."""
+    def graph_bytes(path):
+        model = onnx.load(str(path))
+        model.producer_version = ""  # the torch patch release may differ
+        return model.SerializeToString()
+    committed, fresh = (graph_bytes(d / f"{name}.onnx") for d in (EXAMPLES_DIR, fresh_models))
+    assert committed == fresh, f"regenerate examples/models/{name}.onnx (see examples/README.md)"
+
+
 def test_cnn_has_strided_and_depthwise_conv(request):
     model = onnx.load(str(_model_file("committed", "small_cnn", request)))
     convs = [{a.name: onnx.helper.get_attribute_value(a) for a in n.attribute}
