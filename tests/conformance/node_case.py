@@ -42,11 +42,12 @@ def _domain(node: onnx.NodeProto) -> str:
     return "default" if node.domain in DEFAULT_DOMAINS else node.domain
 
 
-def describe(test_dir: Path, model: onnx.ModelProto) -> tuple[str, str]:
+def describe(test_dir: Path, model: onnx.ModelProto | None = None) -> tuple[str, str]:
     """(op label, domain group) of the op under test. A node test has one
     node; its *_expanded twins hold the op's function body (default-domain
     nodes even for a preview op), so they are filed under the op, and the
     domain, of the test they expand."""
+    model = model or onnx.load(test_dir / "model.onnx")
     nodes = list(model.graph.node)
     base = test_dir.parent / re.sub(r"_expanded(_ver\d+)?$", "", test_dir.name)
     if len(nodes) != 1 and base != test_dir and (base / "model.onnx").is_file():

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import node_case
 import report
-from isolated_pool import run_isolated
+from isolated_pool import SetupError, run_isolated
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "python"))
@@ -98,17 +98,14 @@ def main() -> int:
         return node_case.run(test_dir, lambda model: infer.InferenceSession(
             model, backends=args.backends, plugins=args.plugins))
 
-    def on_failure(test_dir, why):
-        return node_case.Result(test_dir.name, "?", "default", "failed", why)
+    def on_failure(test_dir, why):  # a crash or timeout; reading the model here is safe
+        return node_case.Result(test_dir.name, *node_case.describe(test_dir), "failed", why)
 
-    results = {}
-    for r in run_isolated(test_dirs, setup, job, on_failure, args.jobs, args.timeout):
-        results[r.name] = r
-    # Crashed tests learn their op here: reading a model cannot crash the engine.
-    for r in results.values():
-        if r.op == "?":
-            r.op, r.domain = node_case.describe(args.tests_dir / r.name, node_case.onnx.load(
-                args.tests_dir / r.name / "model.onnx"))
+    try:
+        results = {r.name: r for r in run_isolated(test_dirs, setup, job, on_failure,
+                                                    args.jobs, args.timeout)}
+    except SetupError as e:
+        sys.exit(f"run_node_tests: {e}")
     ordered = [results[d.name] for d in test_dirs]
 
     label = args.backends
