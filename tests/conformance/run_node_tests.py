@@ -25,10 +25,7 @@ from pathlib import Path
 import node_case
 import report
 from isolated_pool import SetupError, run_isolated
-
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "python"))
-import infer  # noqa: E402  (importing loads nothing; workers load the engine)
+from node_case import infer  # the source tree's binding; workers load the engine
 
 
 def parse_args():
