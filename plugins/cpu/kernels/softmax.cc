@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace infer::cpu {
 
@@ -21,24 +22,52 @@ SoftmaxDims softmax_dims(ShapeSpan shape, int64_t axis, bool coerce_2d) {
   return d;
 }
 
-void softmax(const float* x, float* y, const SoftmaxDims& dims) {
+template <typename T>
+void softmax_kind(SoftmaxKind kind, const T* x, T* y, const SoftmaxDims& dims) {
+  using C = compute_t<T>;
   const int64_t len = dims.axis_len, inner = dims.inner;
+  std::vector<C> row(static_cast<size_t>(len));
   for (int64_t o = 0; o < dims.outer; ++o) {
     for (int64_t i = 0; i < inner; ++i) {
-      const float* src = x + o * len * inner + i;
-      float* dst = y + o * len * inner + i;
+      const T* src = x + o * len * inner + i;
+      T* dst = y + o * len * inner + i;
+      for (int64_t j = 0; j < len; ++j) row[static_cast<size_t>(j)] = load(src[j * inner]);
       // Subtracting the maximum keeps exp() from overflowing.
-      float max = -std::numeric_limits<float>::infinity();
-      for (int64_t j = 0; j < len; ++j) max = std::max(max, src[j * inner]);
-      float sum = 0.0f;
+      C max = -std::numeric_limits<C>::infinity();
+      int64_t argmax = 0;
       for (int64_t j = 0; j < len; ++j) {
-        dst[j * inner] = std::exp(src[j * inner] - max);
-        sum += dst[j * inner];
+        if (row[static_cast<size_t>(j)] > max) {
+          max = row[static_cast<size_t>(j)];
+          argmax = j;
+        }
       }
-      const float scale = 1.0f / sum;
-      for (int64_t j = 0; j < len; ++j) dst[j * inner] *= scale;
+      if (kind == SoftmaxKind::kHardmax) {
+        for (int64_t j = 0; j < len; ++j) dst[j * inner] = store<T>(j == argmax ? C{1} : C{0});
+        continue;
+      }
+      C sum = 0;
+      for (C& v : row) {
+        v = std::exp(v - max);
+        sum += v;
+      }
+      if (kind == SoftmaxKind::kLogSoftmax) {
+        const C log_sum = std::log(sum);
+        for (int64_t j = 0; j < len; ++j) {
+          dst[j * inner] = store<T>(load(src[j * inner]) - max - log_sum);
+        }
+      } else {
+        const C scale = C{1} / sum;
+        for (int64_t j = 0; j < len; ++j) {
+          dst[j * inner] = store<T>(row[static_cast<size_t>(j)] * scale);
+        }
+      }
     }
   }
 }
+
+template void softmax_kind<float>(SoftmaxKind, const float*, float*, const SoftmaxDims&);
+template void softmax_kind<double>(SoftmaxKind, const double*, double*, const SoftmaxDims&);
+template void softmax_kind<Float16>(SoftmaxKind, const Float16*, Float16*, const SoftmaxDims&);
+template void softmax_kind<BFloat16>(SoftmaxKind, const BFloat16*, BFloat16*, const SoftmaxDims&);
 
 }  // namespace infer::cpu

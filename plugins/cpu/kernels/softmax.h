@@ -1,4 +1,4 @@
-// Softmax over one axis of a tensor viewed as [outer, axis_len, inner].
+// Softmax, LogSoftmax and Hardmax over one axis of a tensor viewed as [outer, axis_len, inner].
 #ifndef INFER_PLUGINS_CPU_KERNELS_SOFTMAX_H_
 #define INFER_PLUGINS_CPU_KERNELS_SOFTMAX_H_
 
@@ -13,7 +13,24 @@ struct SoftmaxDims {
 };
 SoftmaxDims softmax_dims(ShapeSpan shape, int64_t axis, bool coerce_2d);
 
-void softmax(const float* x, float* y, const SoftmaxDims& dims);
+enum class SoftmaxKind { kSoftmax, kLogSoftmax, kHardmax };
+
+// T is float, double, Float16 or BFloat16; the 16-bit types compute in float. Hardmax puts
+// its 1 at the first maximum.
+template <typename T>
+void softmax_kind(SoftmaxKind kind, const T* x, T* y, const SoftmaxDims& dims);
+
+template <typename T>
+void softmax(const T* x, T* y, const SoftmaxDims& dims) {
+  softmax_kind(SoftmaxKind::kSoftmax, x, y, dims);
+}
+
+extern template void softmax_kind<float>(SoftmaxKind, const float*, float*, const SoftmaxDims&);
+extern template void softmax_kind<double>(SoftmaxKind, const double*, double*, const SoftmaxDims&);
+extern template void softmax_kind<Float16>(SoftmaxKind, const Float16*, Float16*,
+                                           const SoftmaxDims&);
+extern template void softmax_kind<BFloat16>(SoftmaxKind, const BFloat16*, BFloat16*,
+                                            const SoftmaxDims&);
 
 }  // namespace infer::cpu
 
