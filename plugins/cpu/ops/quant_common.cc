@@ -1,0 +1,86 @@
+#include "ops/quant_common.h"
+
+#include <limits>
+
+#include "ops/tensor_values.h"
+
+namespace infer::cpu {
+
+std::pair<int64_t, int64_t> int_range(infer_dtype dtype) {
+  std::pair<int64_t, int64_t> r{0, 0};
+  const bool ok = visit_dtype<kInts>(dtype, [&]<typename T>(T) {
+    r = {static_cast<int64_t>(std::numeric_limits<T>::lowest()),
+         static_cast<int64_t>(std::numeric_limits<T>::max())};
+  });
+  if (!ok) fail_input(str_cat("expected an integer type, got ", plugin::dtype_name(dtype)));
+  return r;
+}
+
+double round_to(infer_dtype dtype, double v) {
+  switch (dtype) {
+    case INFER_DTYPE_FLOAT32:
+      return static_cast<float>(v);
+    case INFER_DTYPE_FLOAT16:
+      return half_to_float(float_to_half(static_cast<float>(v)));
+    case INFER_DTYPE_BFLOAT16:
+      return bfloat16_to_float(float_to_bfloat16(static_cast<float>(v)));
+    default:
+      return v;
+  }
+}
+
+std::vector<double> quant_values(const Tensor& t, int64_t count, QuantLayout layout,
+                                 const char* what) {
+  std::vector<double> v = to_vector<double>(t);
+  if (v.size() == 1) return v;
+  const ShapeSpan s = t.shape;
+  bool ok = static_cast<int64_t>(v.size()) == count;
+  if (ok && s.size() > 1) {
+    // [1..., M, 1] for rows, [1..., 1, N] for columns; channels take only [M].
+    ok = layout != QuantLayout::kChannels &&
+         s[s.size() - (layout == QuantLayout::kRows ? 2 : 1)] == count;
+  }
+  if (!ok) {
+    const char* expected = layout == QuantLayout::kRows      ? "one value per row"
+                           : layout == QuantLayout::kColumns ? "one value per column"
+                                                             : "one value per output channel";
+    fail_input(str_cat(what, " has shape ", shape_str(s), ": expected a scalar or ", expected, " (",
+                       count, ")"));
+  }
+  return v;
+}
+
+namespace {
+
+void check_type(size_t i, infer_dtype t, DtypeMask mask) {
+  if (t != INFER_DTYPE_UNDEFINED && !(static_cast<unsigned>(t) < 32 && (mask & dtype_bit(t)))) {
+    fail(INFER_UNIMPLEMENTED, str_cat("input ", i, " has type ", plugin::dtype_name(t),
+                                      ", the cpu backend supports ", dtype_mask_str(mask)));
+  }
+}
+
+}  // namespace
+
+void check_input_types(const OpContext& ctx, std::initializer_list<DtypeMask> masks) {
+  size_t i = 0;
+  for (DtypeMask m : masks) {
+    if (ctx.node.has_input(i)) check_type(i, ctx.node.value(ctx.node.input(i)).dtype, m);
+    ++i;
+  }
+}
+
+void check_input_types(const KernelContext& ctx, std::initializer_list<DtypeMask> masks) {
+  size_t i = 0;
+  for (DtypeMask m : masks) {
+    if (i < ctx.input_count() && ctx.input(i).present()) {
+      const infer_dtype t = ctx.input(i).dtype;
+      if (!(static_cast<unsigned>(t) < 32 && (m & dtype_bit(t)))) {
+        fail_input(str_cat("input ", i, " has type ", plugin::dtype_name(t), ", expected ",
+                           dtype_mask_str(m)));
+      }
+    }
+    ++i;
+  }
+}
+
+}  // namespace infer::cpu
