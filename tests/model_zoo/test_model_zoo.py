@@ -25,12 +25,8 @@ from helpers import PLUGIN_DIR, read_npy_v1_f32, run_infer, write_npy
 # model -> the ops the cpu backend does not place in it yet. An entry may
 # only shrink: a model still failing on exactly these ops (or fewer) xfails.
 EXPECTED_FAILURES = {
-    "mobilenet_v2": {"Constant"},
-    "densenet121": {"Constant", "Pad"},
-    "transformer_encoder": {"Constant", "ConstantOfShape", "LayerNormalization"},
-    "bert_block": {"Constant", "LayerNormalization"},
-    "lstm": {"Constant", "ConstantOfShape", "LSTM"},
-    "gru": {"Constant", "ConstantOfShape", "GRU"},
+    "lstm": {"LSTM"},
+    "gru": {"GRU"},
 }
 
 INFER_TIMEOUT_S = 600
