@@ -12,7 +12,9 @@ class AveragePoolKernel final : public Kernel {
   void run(KernelContext& ctx) const override {
     const Tensor& x = ctx.input(0);
     const PoolPlan plan = plan_pool(params_, x.shape);
-    average_pool(plan, count_include_pad_, x.as<float>(), ctx.output<float>(0, plan.y_shape));
+    visit_dtype<kFloats>(x.dtype, [&]<typename T>(T) {
+      average_pool<T>(plan, count_include_pad_, x.as<T>(), ctx.output<T>(0, plan.y_shape));
+    });
   }
 
  private:
@@ -28,7 +30,7 @@ std::unique_ptr<Kernel> create(const OpContext& ctx) {
 }  // namespace
 
 constinit const OpDesc kOpAveragePool = {.op_type = "AveragePool",
-                                         .input_dtypes = {kF32},
+                                         .input_dtypes = {kFloats},
                                          .create = &create,
                                          .check = &check_window_rank};
 
