@@ -50,37 +50,4 @@ std::vector<double> quant_values(const Tensor& t, int64_t count, QuantLayout lay
   return v;
 }
 
-namespace {
-
-void check_type(size_t i, infer_dtype t, DtypeMask mask) {
-  if (t != INFER_DTYPE_UNDEFINED && !(static_cast<unsigned>(t) < 32 && (mask & dtype_bit(t)))) {
-    fail(INFER_UNIMPLEMENTED, str_cat("input ", i, " has type ", plugin::dtype_name(t),
-                                      ", the cpu backend supports ", dtype_mask_str(mask)));
-  }
-}
-
-}  // namespace
-
-void check_input_types(const OpContext& ctx, std::initializer_list<DtypeMask> masks) {
-  size_t i = 0;
-  for (DtypeMask m : masks) {
-    if (ctx.node.has_input(i)) check_type(i, ctx.node.value(ctx.node.input(i)).dtype, m);
-    ++i;
-  }
-}
-
-void check_input_types(const KernelContext& ctx, std::initializer_list<DtypeMask> masks) {
-  size_t i = 0;
-  for (DtypeMask m : masks) {
-    if (i < ctx.input_count() && ctx.input(i).present()) {
-      const infer_dtype t = ctx.input(i).dtype;
-      if (!(static_cast<unsigned>(t) < 32 && (m & dtype_bit(t)))) {
-        fail_input(str_cat("input ", i, " has type ", plugin::dtype_name(t), ", expected ",
-                           dtype_mask_str(m)));
-      }
-    }
-    ++i;
-  }
-}
-
 }  // namespace infer::cpu

@@ -3,11 +3,10 @@
 #ifndef INFER_PLUGINS_CPU_OPS_QUANT_COMMON_H_
 #define INFER_PLUGINS_CPU_OPS_QUANT_COMMON_H_
 
-#include <initializer_list>
 #include <utility>
 #include <vector>
 
-#include "ops/op.h"
+#include "ops/tensor_values.h"
 
 namespace infer::cpu {
 
@@ -29,11 +28,6 @@ enum class QuantLayout {
 // laid out as `layout` says. `what` names the input in errors.
 std::vector<double> quant_values(const Tensor& t, int64_t count, QuantLayout layout,
                                  const char* what);
-
-// Dtype checks for ops with more inputs than OpDesc::input_dtypes describes: one mask per
-// input, checked at compile time (known types) and at run time.
-void check_input_types(const OpContext& ctx, std::initializer_list<DtypeMask> masks);
-void check_input_types(const KernelContext& ctx, std::initializer_list<DtypeMask> masks);
 
 // x converted to int32 with zero_point[index(i)] subtracted, where the zero point values come
 // from quant_values and index maps the flat element index i of x to the value it uses.

@@ -4,6 +4,7 @@
 #define INFER_PLUGINS_CPU_OPS_TENSOR_VALUES_H_
 
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 #include <type_traits>
 #include <vector>
@@ -80,6 +81,11 @@ void visit_compute_type(infer_dtype dtype, Fn&& fn) {
 // checked against the types the op allows.
 infer_dtype dtype_attr(const OpContext& ctx, const char* name, infer_dtype fallback,
                        DtypeMask allowed);
+
+// Dtype checks for ops with more inputs than OpDesc::input_dtypes describes: one mask per
+// input, checked at compile time (known types) and at run time.
+void check_input_types(const OpContext& ctx, std::initializer_list<DtypeMask> masks);
+void check_input_types(const KernelContext& ctx, std::initializer_list<DtypeMask> masks);
 
 }  // namespace infer::cpu
 
