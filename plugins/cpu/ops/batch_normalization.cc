@@ -1,4 +1,4 @@
-#include "kernels/elementwise.h"
+#include "kernels/batch_norm.h"
 #include "ops/op.h"
 
 namespace infer::cpu {
