@@ -1,6 +1,7 @@
 #include "kernels/conv.h"
 
 #include <algorithm>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/gemm.h"
@@ -58,28 +59,29 @@ namespace {
 
 // Unfolds one group of one image into col[c * K + tap][output position], zero where the
 // window reads padding.
-void im2col(const WindowGeometry& g, int64_t channels, const float* x, float* col) {
+template <typename T>
+void im2col(const WindowGeometry& g, int64_t channels, const T* x, T* col) {
   const int64_t out_size = g.out_size();
   for (int64_t c = 0; c < channels; ++c) {
-    const float* plane = x + c * g.in_size();
+    const T* plane = x + c * g.in_size();
     for (int64_t kd = 0; kd < g.kernel[0]; ++kd) {
       for (int64_t kh = 0; kh < g.kernel[1]; ++kh) {
         for (int64_t kw = 0; kw < g.kernel[2]; ++kw) {
-          float* dst = col;
+          T* dst = col;
           col += out_size;
           for (int64_t od = 0; od < g.out[0]; ++od) {
             const int64_t id = od * g.stride[0] - g.pad_begin[0] + kd * g.dilation[0];
             for (int64_t oh = 0; oh < g.out[1]; ++oh) {
               const int64_t ih = oh * g.stride[1] - g.pad_begin[1] + kh * g.dilation[1];
               if (id < 0 || id >= g.in[0] || ih < 0 || ih >= g.in[1]) {
-                std::fill_n(dst, g.out[2], 0.0f);
+                std::fill_n(dst, g.out[2], T{0});
                 dst += g.out[2];
                 continue;
               }
-              const float* src = plane + (id * g.in[1] + ih) * g.in[2];
+              const T* src = plane + (id * g.in[1] + ih) * g.in[2];
               for (int64_t ow = 0; ow < g.out[2]; ++ow) {
                 const int64_t iw = ow * g.stride[2] - g.pad_begin[2] + kw * g.dilation[2];
-                *dst++ = iw >= 0 && iw < g.in[2] ? src[iw] : 0.0f;
+                *dst++ = iw >= 0 && iw < g.in[2] ? src[iw] : T{0};
               }
             }
           }
@@ -98,9 +100,9 @@ bool is_pointwise(const WindowGeometry& g) {
   return true;
 }
 
-}  // namespace
-
-void conv(const ConvPlan& plan, const float* x, const float* w, const float* bias, float* y) {
+// The GEMM-based convolution in a type gemm() implements.
+template <typename T>
+void conv_native(const ConvPlan& plan, const T* x, const T* w, const T* bias, T* y) {
   const WindowGeometry& g = plan.geo;
   const int64_t cg = plan.in_channels / plan.group;   // input channels per group
   const int64_t mg = plan.out_channels / plan.group;  // output channels per group
@@ -108,23 +110,49 @@ void conv(const ConvPlan& plan, const float* x, const float* w, const float* bia
   const int64_t out_size = g.out_size();
   // A 1x1 stride-1 unpadded conv reads the input directly as the GEMM operand.
   const bool pointwise = is_pointwise(g);
-  std::vector<float> col(pointwise ? 0 : static_cast<size_t>(checked_mul(kdim, out_size)));
+  std::vector<T> col(pointwise ? 0 : static_cast<size_t>(checked_mul(kdim, out_size)));
   for (int64_t n = 0; n < plan.batch; ++n) {
     for (int64_t grp = 0; grp < plan.group; ++grp) {
-      const float* xg = x + (n * plan.in_channels + grp * cg) * g.in_size();
-      float* yg = y + (n * plan.out_channels + grp * mg) * out_size;
+      const T* xg = x + (n * plan.in_channels + grp * cg) * g.in_size();
+      T* yg = y + (n * plan.out_channels + grp * mg) * out_size;
       for (int64_t m = 0; m < mg; ++m) {
-        std::fill_n(yg + m * out_size, out_size, bias ? bias[grp * mg + m] : 0.0f);
+        std::fill_n(yg + m * out_size, out_size, bias ? bias[grp * mg + m] : T{0});
       }
-      const float* operand = xg;
+      const T* operand = xg;
       if (!pointwise) {
         im2col(g, cg, xg, col.data());
         operand = col.data();
       }
-      gemm(false, false, mg, out_size, kdim, 1.0f, w + grp * mg * kdim, kdim, operand, out_size,
-           1.0f, yg, out_size);
+      gemm<T>(false, false, mg, out_size, kdim, T{1}, w + grp * mg * kdim, kdim, operand, out_size,
+              T{1}, yg, out_size);
     }
   }
 }
+
+}  // namespace
+
+template <typename T>
+void conv(const ConvPlan& plan, const T* x, const T* w, const T* bias, T* y) {
+  if constexpr (std::is_same_v<T, compute_t<T>>) {
+    conv_native(plan, x, w, bias, y);
+  } else {
+    const WindowGeometry& g = plan.geo;
+    const int64_t nx = plan.batch * plan.in_channels * g.in_size();
+    const int64_t nw = plan.out_channels * (plan.in_channels / plan.group) * g.kernel_size();
+    const int64_t ny = plan.batch * plan.out_channels * g.out_size();
+    const std::vector<float> xf = load_all(x, nx), wf = load_all(w, nw);
+    const std::vector<float> bf = bias ? load_all(bias, plan.out_channels) : std::vector<float>{};
+    std::vector<float> yf(static_cast<size_t>(ny));
+    conv_native(plan, xf.data(), wf.data(), bias ? bf.data() : nullptr, yf.data());
+    store_all(yf.data(), ny, y);
+  }
+}
+
+template void conv<float>(const ConvPlan&, const float*, const float*, const float*, float*);
+template void conv<double>(const ConvPlan&, const double*, const double*, const double*, double*);
+template void conv<Float16>(const ConvPlan&, const Float16*, const Float16*, const Float16*,
+                            Float16*);
+template void conv<BFloat16>(const ConvPlan&, const BFloat16*, const BFloat16*, const BFloat16*,
+                             BFloat16*);
 
 }  // namespace infer::cpu

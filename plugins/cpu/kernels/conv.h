@@ -25,8 +25,16 @@ struct ConvPlan {
 
 // X [N, C, D...], W [M, C / group, K...], optional B [M].
 ConvPlan plan_conv(const ConvParams& p, ShapeSpan x, ShapeSpan w, std::optional<ShapeSpan> bias);
-// bias may be null.
-void conv(const ConvPlan& plan, const float* x, const float* w, const float* bias, float* y);
+// bias may be null. T: float, double, Float16, BFloat16 (the 16-bit types compute in float).
+template <typename T>
+void conv(const ConvPlan& plan, const T* x, const T* w, const T* bias, T* y);
+extern template void conv<float>(const ConvPlan&, const float*, const float*, const float*, float*);
+extern template void conv<double>(const ConvPlan&, const double*, const double*, const double*,
+                                  double*);
+extern template void conv<Float16>(const ConvPlan&, const Float16*, const Float16*, const Float16*,
+                                   Float16*);
+extern template void conv<BFloat16>(const ConvPlan&, const BFloat16*, const BFloat16*,
+                                    const BFloat16*, BFloat16*);
 
 }  // namespace infer::cpu
 

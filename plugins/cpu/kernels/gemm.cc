@@ -1,9 +1,8 @@
 #include "kernels/gemm.h"
 
 #include <algorithm>
+#include <type_traits>
 #include <vector>
-
-#include "kernels/elementwise.h"
 
 namespace infer::cpu {
 
@@ -13,27 +12,28 @@ constexpr int64_t kBlockK = 128;
 constexpr int64_t kBlockN = 512;
 }  // namespace
 
-void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
-          int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+template <typename T>
+void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, T alpha, const T* a,
+          int64_t lda, const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
   if (m <= 0 || n <= 0) return;
   for (int64_t i = 0; i < m; ++i) {
-    float* row = c + i * ldc;
-    if (beta == 0.0f) {
-      std::fill(row, row + n, 0.0f);
-    } else if (beta != 1.0f) {
+    T* row = c + i * ldc;
+    if (beta == T{0}) {
+      std::fill(row, row + n, T{0});
+    } else if (beta != T{1}) {
       for (int64_t j = 0; j < n; ++j) row[j] *= beta;
     }
   }
   if (k <= 0) return;
   // Packing op(b) into a dense panel makes both transposes look the same to the inner loop,
   // which then streams contiguously through the panel and a row of c.
-  std::vector<float> panel(static_cast<size_t>(std::min(k, kBlockK) * std::min(n, kBlockN)));
+  std::vector<T> panel(static_cast<size_t>(std::min(k, kBlockK) * std::min(n, kBlockN)));
   for (int64_t j0 = 0; j0 < n; j0 += kBlockN) {
     const int64_t nb = std::min(kBlockN, n - j0);
     for (int64_t p0 = 0; p0 < k; p0 += kBlockK) {
       const int64_t kb = std::min(kBlockK, k - p0);
       for (int64_t p = 0; p < kb; ++p) {
-        float* dst = panel.data() + p * nb;
+        T* dst = panel.data() + p * nb;
         if (trans_b) {
           for (int64_t j = 0; j < nb; ++j) dst[j] = b[(j0 + j) * ldb + p0 + p];
         } else {
@@ -41,10 +41,10 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alp
         }
       }
       for (int64_t i = 0; i < m; ++i) {
-        float* row = c + i * ldc + j0;
+        T* row = c + i * ldc + j0;
         for (int64_t p = 0; p < kb; ++p) {
-          const float av = alpha * (trans_a ? a[(p0 + p) * lda + i] : a[i * lda + p0 + p]);
-          const float* src = panel.data() + p * nb;
+          const T av = alpha * (trans_a ? a[(p0 + p) * lda + i] : a[i * lda + p0 + p]);
+          const T* src = panel.data() + p * nb;
           for (int64_t j = 0; j < nb; ++j) row[j] += av * src[j];
         }
       }
@@ -68,6 +68,7 @@ GemmPlan plan_gemm(ShapeSpan a, ShapeSpan b, const ShapeSpan* c, bool trans_a, b
                        shape_str(b), trans_b ? "^T" : ""));
   }
   p.y_shape = {p.m, p.n};
+  numel(p.y_shape);
   if (c) {
     p.has_c = true;
     p.c_shape.assign(c->begin(), c->end());
@@ -76,14 +77,32 @@ GemmPlan plan_gemm(ShapeSpan a, ShapeSpan b, const ShapeSpan* c, bool trans_a, b
   return p;
 }
 
-void gemm_op(const GemmPlan& plan, float alpha, float beta, const float* a, const float* b,
-             const float* c, float* y) {
-  const bool use_c = plan.has_c && beta != 0.0f;
-  if (use_c) {
-    broadcast_copy(c, plan.c_shape, y, plan.y_shape);
+template <typename T>
+void gemm_op(const GemmPlan& plan, float alpha, float beta, const T* a, const T* b, const T* c,
+             T* y) {
+  if constexpr (!std::is_same_v<T, compute_t<T>>) {
+    const std::vector<float> af = load_all(a, plan.m * plan.k), bf = load_all(b, plan.k * plan.n);
+    const std::vector<float> cf =
+        plan.has_c ? load_all(c, numel(plan.c_shape)) : std::vector<float>{};
+    std::vector<float> yf(static_cast<size_t>(plan.m * plan.n));
+    gemm_op<float>(plan, alpha, beta, af.data(), bf.data(), plan.has_c ? cf.data() : nullptr,
+                   yf.data());
+    store_all(yf.data(), plan.m * plan.n, y);
+  } else {
+    const bool use_c = plan.has_c && beta != 0.0f;
+    if (use_c) {
+      // C broadcast into y, then accumulated into by the GEMM.
+      const Shape strides = broadcast_strides(plan.c_shape, plan.y_shape);
+      for_each_broadcast_run(
+          plan.y_shape, strides, strides,
+          [&](int64_t y_off, int64_t c_off, int64_t, int64_t len, int64_t c_step, int64_t) {
+            for (int64_t j = 0; j < len; ++j) y[y_off + j] = c[c_off + j * c_step];
+          });
+    }
+    gemm<T>(plan.trans_a, plan.trans_b, plan.m, plan.n, plan.k, static_cast<T>(alpha), a,
+            plan.trans_a ? plan.m : plan.k, b, plan.trans_b ? plan.k : plan.n,
+            use_c ? static_cast<T>(beta) : T{0}, y, plan.n);
   }
-  gemm(plan.trans_a, plan.trans_b, plan.m, plan.n, plan.k, alpha, a, plan.trans_a ? plan.m : plan.k,
-       b, plan.trans_b ? plan.k : plan.n, use_c ? beta : 0.0f, y, plan.n);
 }
 
 MatMulPlan plan_matmul(ShapeSpan a_in, ShapeSpan b_in) {
@@ -110,18 +129,24 @@ MatMulPlan plan_matmul(ShapeSpan a_in, ShapeSpan b_in) {
   p.y_shape = p.batch_shape;
   p.y_shape.insert(p.y_shape.end(), matrix + (a_in.size() > 1 ? 0 : 1),
                    matrix + (b_in.size() > 1 ? 2 : 1));
+  numel(a_in);
+  numel(b_in);
   numel(p.y_shape);
   return p;
 }
 
-void matmul(const MatMulPlan& p, const float* a, const float* b, float* y) {
+namespace {
+
+// Batched GEMM over the broadcast batch dimensions, in a type gemm() implements.
+template <typename T>
+void batched_matmul(const MatMulPlan& p, const T* a, const T* b, T* y) {
   const int64_t batches = numel(p.batch_shape);
   const size_t rank = p.batch_shape.size();
   Shape index(rank, 0);
   int64_t a_mat = 0, b_mat = 0;  // matrix index into a and b for the current batch
   for (int64_t i = 0; i < batches; ++i) {
-    gemm(false, false, p.m, p.n, p.k, 1.0f, a + a_mat * p.m * p.k, p.k, b + b_mat * p.k * p.n, p.n,
-         0.0f, y + i * p.m * p.n, p.n);
+    gemm<T>(false, false, p.m, p.n, p.k, T{1}, a + a_mat * p.m * p.k, p.k, b + b_mat * p.k * p.n,
+            p.n, T{0}, y + i * p.m * p.n, p.n);
     for (size_t d = rank; d-- > 0;) {  // odometer, innermost batch dimension first
       a_mat += p.a_strides[d];
       b_mat += p.b_strides[d];
@@ -132,5 +157,57 @@ void matmul(const MatMulPlan& p, const float* a, const float* b, float* y) {
     }
   }
 }
+
+// Elements of the operands as stored (broadcast batches are not repeated).
+int64_t operand_size(const MatMulPlan& p, const Shape& strides, int64_t rows, int64_t cols) {
+  int64_t mats = 1;
+  for (size_t d = 0; d < strides.size(); ++d) {
+    if (strides[d] != 0) mats = std::max(mats, strides[d] * p.batch_shape[d]);
+  }
+  return mats * rows * cols;
+}
+
+}  // namespace
+
+template <typename T>
+void matmul(const MatMulPlan& p, const T* a, const T* b, T* y) {
+  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double> ||
+                std::is_same_v<T, uint32_t> || std::is_same_v<T, uint64_t>) {
+    batched_matmul<T>(p, a, b, y);
+  } else if constexpr (std::is_integral_v<T>) {
+    // Signed integers through their unsigned twins: the same bits, without overflow UB.
+    using U = std::make_unsigned_t<T>;
+    batched_matmul<U>(p, reinterpret_cast<const U*>(a), reinterpret_cast<const U*>(b),
+                      reinterpret_cast<U*>(y));
+  } else {
+    const std::vector<float> af = load_all(a, operand_size(p, p.a_strides, p.m, p.k));
+    const std::vector<float> bf = load_all(b, operand_size(p, p.b_strides, p.k, p.n));
+    const int64_t ny = numel(p.y_shape);
+    std::vector<float> yf(static_cast<size_t>(ny));
+    batched_matmul<float>(p, af.data(), bf.data(), yf.data());
+    store_all(yf.data(), ny, y);
+  }
+}
+
+template void gemm<float>(bool, bool, int64_t, int64_t, int64_t, float, const float*, int64_t,
+                          const float*, int64_t, float, float*, int64_t);
+template void gemm<double>(bool, bool, int64_t, int64_t, int64_t, double, const double*, int64_t,
+                           const double*, int64_t, double, double*, int64_t);
+template void gemm<uint32_t>(bool, bool, int64_t, int64_t, int64_t, uint32_t, const uint32_t*,
+                             int64_t, const uint32_t*, int64_t, uint32_t, uint32_t*, int64_t);
+template void gemm<uint64_t>(bool, bool, int64_t, int64_t, int64_t, uint64_t, const uint64_t*,
+                             int64_t, const uint64_t*, int64_t, uint64_t, uint64_t*, int64_t);
+#define INFER_CPU_GEMM_INSTANTIATE(T)                                                        \
+  template void gemm_op<T>(const GemmPlan&, float, float, const T*, const T*, const T*, T*); \
+  template void matmul<T>(const MatMulPlan&, const T*, const T*, T*);
+INFER_CPU_GEMM_INSTANTIATE(float)
+INFER_CPU_GEMM_INSTANTIATE(double)
+INFER_CPU_GEMM_INSTANTIATE(Float16)
+INFER_CPU_GEMM_INSTANTIATE(BFloat16)
+#undef INFER_CPU_GEMM_INSTANTIATE
+template void matmul<int32_t>(const MatMulPlan&, const int32_t*, const int32_t*, int32_t*);
+template void matmul<int64_t>(const MatMulPlan&, const int64_t*, const int64_t*, int64_t*);
+template void matmul<uint32_t>(const MatMulPlan&, const uint32_t*, const uint32_t*, uint32_t*);
+template void matmul<uint64_t>(const MatMulPlan&, const uint64_t*, const uint64_t*, uint64_t*);
 
 }  // namespace infer::cpu

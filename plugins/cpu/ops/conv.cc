@@ -13,10 +13,15 @@ class ConvKernel final : public Kernel {
     const Tensor& x = ctx.input(0);
     const Tensor& w = ctx.input(1);
     const Tensor& b = ctx.input(2);
+    if (w.dtype != x.dtype || (b.present() && b.dtype != x.dtype)) {
+      fail_input("X, W and B must have the same type");
+    }
     const ConvPlan plan =
         plan_conv(params_, x.shape, w.shape, b.present() ? std::optional(b.shape) : std::nullopt);
-    float* y = ctx.output<float>(0, plan.y_shape);
-    conv(plan, x.as<float>(), w.as<float>(), b.present() ? b.as<float>() : nullptr, y);
+    visit_dtype<kFloats>(x.dtype, [&]<typename T>(T) {
+      conv<T>(plan, x.as<T>(), w.as<T>(), b.present() ? b.as<T>() : nullptr,
+              ctx.output<T>(0, plan.y_shape));
+    });
   }
 
  private:
@@ -36,7 +41,7 @@ std::unique_ptr<Kernel> create(const OpContext& ctx) {
 constinit const OpDesc kOpConv = {.op_type = "Conv",
                                   .min_inputs = 2,
                                   .max_inputs = 3,
-                                  .input_dtypes = {kF32, kF32, kF32},
+                                  .input_dtypes = {kFloats, kFloats, kFloats},
                                   .create = &create,
                                   .check = &check_window_rank};
 

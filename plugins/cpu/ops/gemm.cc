@@ -14,10 +14,15 @@ class GemmKernel final : public Kernel {
     const Tensor& a = ctx.input(0);
     const Tensor& b = ctx.input(1);
     const Tensor& c = ctx.input(2);
+    if (b.dtype != a.dtype || (c.present() && c.dtype != a.dtype)) {
+      fail_input("A, B and C must have the same type");
+    }
     const GemmPlan plan =
         plan_gemm(a.shape, b.shape, c.present() ? &c.shape : nullptr, trans_a_, trans_b_);
-    gemm_op(plan, alpha_, beta_, a.as<float>(), b.as<float>(),
-            c.present() ? c.as<float>() : nullptr, ctx.output<float>(0, plan.y_shape));
+    visit_dtype<kFloats>(a.dtype, [&]<typename T>(T) {
+      gemm_op<T>(plan, alpha_, beta_, a.as<T>(), b.as<T>(), c.present() ? c.as<T>() : nullptr,
+                 ctx.output<T>(0, plan.y_shape));
+    });
   }
 
  private:
@@ -36,7 +41,7 @@ std::unique_ptr<Kernel> create(const OpContext& ctx) {
 constinit const OpDesc kOpGemm = {.op_type = "Gemm",
                                   .min_inputs = 2,
                                   .max_inputs = 3,
-                                  .input_dtypes = {kF32, kF32, kF32},
+                                  .input_dtypes = {kFloats, kFloats, kFloats},
                                   .create = &create};
 
 }  // namespace infer::cpu

@@ -4,13 +4,21 @@
 namespace infer::cpu {
 namespace {
 
+constexpr DtypeMask kMatMulDtypes = kFloats | kI32 | kI64 | kU32 | kU64;
+
 class MatMulKernel final : public Kernel {
  public:
   void run(KernelContext& ctx) const override {
     const Tensor& a = ctx.input(0);
     const Tensor& b = ctx.input(1);
+    if (b.dtype != a.dtype) {
+      fail_input(str_cat("operands have different types ", plugin::dtype_name(a.dtype), " and ",
+                         plugin::dtype_name(b.dtype)));
+    }
     const MatMulPlan plan = plan_matmul(a.shape, b.shape);
-    matmul(plan, a.as<float>(), b.as<float>(), ctx.output<float>(0, plan.y_shape));
+    visit_dtype<kMatMulDtypes>(a.dtype, [&]<typename T>(T) {
+      matmul<T>(plan, a.as<T>(), b.as<T>(), ctx.output<T>(0, plan.y_shape));
+    });
   }
 };
 
@@ -21,7 +29,7 @@ std::unique_ptr<Kernel> create(const OpContext&) { return std::make_unique<MatMu
 constinit const OpDesc kOpMatMul = {.op_type = "MatMul",
                                     .min_inputs = 2,
                                     .max_inputs = 2,
-                                    .input_dtypes = {kF32, kF32},
+                                    .input_dtypes = {kMatMulDtypes, kMatMulDtypes},
                                     .create = &create};
 
 }  // namespace infer::cpu
