@@ -37,22 +37,24 @@ int64_t range_count(infer_dtype dtype, const void* start, const void* limit, con
   if (dtype == INFER_DTYPE_INT64 || dtype == INFER_DTYPE_INT32 || dtype == INFER_DTYPE_INT16 ||
       dtype == INFER_DTYPE_INT8 || dtype == INFER_DTYPE_UINT8 || dtype == INFER_DTYPE_UINT16 ||
       dtype == INFER_DTYPE_UINT32) {
-    // Integers: exact ceil((limit - start) / delta) in 128 bits.
+    // Integers: exact ceil((limit - start) / delta); the span's magnitude fits in uint64.
     auto get = [&](const void* p) {
-      __int128 v = 0;
-      visit_dtype<kInts>(dtype, [&]<typename T>(T) {
+      int64_t v = 0;
+      visit_dtype<kSignedInts | kU8 | kU16 | kU32>(dtype, [&]<typename T>(T) {
         T x;
         std::memcpy(&x, p, sizeof(T));
-        v = static_cast<__int128>(x);
+        v = static_cast<int64_t>(x);
       });
       return v;
     };
-    const __int128 s = get(start), l = get(limit), d = get(delta);
+    const int64_t s = get(start), l = get(limit), d = get(delta);
     if (d == 0) fail_input("Range delta must not be 0");
-    const __int128 span = l - s;
-    if ((span > 0) != (d > 0) || span == 0) return 0;
-    const __int128 n = (span + d + (d > 0 ? -1 : 1)) / d;
-    if (n > kMaxCount) fail_input("Range has too many elements");
+    if ((l > s) != (d > 0) || l == s) return 0;
+    const uint64_t span = d > 0 ? static_cast<uint64_t>(l) - static_cast<uint64_t>(s)
+                                : static_cast<uint64_t>(s) - static_cast<uint64_t>(l);
+    const uint64_t step = d > 0 ? static_cast<uint64_t>(d) : 0 - static_cast<uint64_t>(d);
+    const uint64_t n = span / step + (span % step != 0 ? 1 : 0);
+    if (n > static_cast<uint64_t>(kMaxCount)) fail_input("Range has too many elements");
     count = static_cast<int64_t>(n);
   } else {
     const double s = scalar_as_double(dtype, start), l = scalar_as_double(dtype, limit),

@@ -35,8 +35,9 @@ SlicePlan plan_slice(ShapeSpan in, ShapeSpan starts, ShapeSpan ends,
       start = std::clamp<int64_t>(start, 0, dim);
       end = std::clamp<int64_t>(end, 0, dim);
       count = end > start ? (end - start - 1) / step + 1 : 0;
-    } else {
-      start = std::clamp<int64_t>(start, -1, dim - 1);
+    } else if (dim > 0) {
+      // As the spec (and onnxruntime): a start before the first element clamps to it.
+      start = std::clamp<int64_t>(start, 0, dim - 1);
       end = std::clamp<int64_t>(end, -1, dim - 1);
       const int64_t stride = step == INT64_MIN ? INT64_MAX : -step;  // |INT64_MIN| overflows
       count = start > end ? (start - end - 1) / stride + 1 : 0;
