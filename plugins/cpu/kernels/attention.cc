@@ -6,25 +6,6 @@
 
 namespace infer::cpu {
 
-namespace {
-
-template <typename T>
-T round_to(Precision p, T v) {
-  switch (p) {
-    case Precision::kFloat16:
-      return static_cast<T>(half_to_float(float_to_half(static_cast<float>(v))));
-    case Precision::kBFloat16:
-      return static_cast<T>(bfloat16_to_float(float_to_bfloat16(static_cast<float>(v))));
-    case Precision::kFloat32:
-      return static_cast<T>(static_cast<float>(v));
-    case Precision::kFloat64:
-      break;
-  }
-  return v;
-}
-
-}  // namespace
-
 AttentionPlan plan_attention(const AttentionParams& params, const AttentionShapes& s) {
   AttentionPlan p;
   const size_t rank = s.q.size();

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "kernels/common.h"
+#include "kernels/precision.h"
 
 namespace infer::cpu {
 
@@ -38,10 +39,6 @@ struct AttentionPlan {
   Shape y_shape, present_key_shape, present_value_shape, qk_shape;
 };
 AttentionPlan plan_attention(const AttentionParams& params, const AttentionShapes& shapes);
-
-// Rounding of intermediate results to the precision of the operators' type, as ONNX's numpy
-// reference computes each step in that type.
-enum class Precision { kFloat32, kFloat16, kBFloat16, kFloat64 };
 
 template <typename T>
 struct AttentionData {

@@ -11,19 +11,6 @@ namespace {
 constexpr std::initializer_list<DtypeMask> kTypes = {kFloats, kFloats, kFloats, kAnyFixed,
                                                      kFloats, kFloats, kI64};
 
-Precision precision_of(infer_dtype t) {
-  switch (t) {
-    case INFER_DTYPE_FLOAT16:
-      return Precision::kFloat16;
-    case INFER_DTYPE_BFLOAT16:
-      return Precision::kBFloat16;
-    case INFER_DTYPE_FLOAT64:
-      return Precision::kFloat64;
-    default:
-      return Precision::kFloat32;
-  }
-}
-
 class AttentionKernel final : public Kernel {
  public:
   AttentionKernel(AttentionParams params, infer_dtype softmax_precision,

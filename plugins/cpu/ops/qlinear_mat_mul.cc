@@ -24,6 +24,7 @@ class QLinearMatMulKernel final : public Kernel {
     if (ctx.input(4).dtype != st || ctx.input(6).dtype != st) {
       fail_input("a_scale, b_scale and y_scale must have the same type");
     }
+    const Precision sp = precision_of(st);
     const MatMulPlan plan = plan_matmul(a.shape, b.shape);
     const int64_t m = a.shape.size() >= 2 ? a.shape[a.shape.size() - 2] : 1;
     const int64_t n = b.shape.size() >= 2 ? b.shape.back() : 1;
@@ -51,7 +52,7 @@ class QLinearMatMulKernel final : public Kernel {
       const auto col = static_cast<size_t>(static_cast<int64_t>(i) % n);
       const auto row = static_cast<size_t>((static_cast<int64_t>(i) / n) % m);
       const double f = round_to(
-          st, round_to(st, as[as.size() == 1 ? 0 : row] * bs[bs.size() == 1 ? 0 : col]) / ys[0]);
+          sp, round_to(sp, as[as.size() == 1 ? 0 : row] * bs[bs.size() == 1 ? 0 : col]) / ys[0]);
       q[i] = static_cast<double>(quantize_value(acc[i] * f, zp, lo, hi));
     }
     void* out = ctx.allocate_output(0, y_zp.dtype, plan.y_shape);

@@ -16,19 +16,6 @@ std::pair<int64_t, int64_t> int_range(infer_dtype dtype) {
   return r;
 }
 
-double round_to(infer_dtype dtype, double v) {
-  switch (dtype) {
-    case INFER_DTYPE_FLOAT32:
-      return static_cast<float>(v);
-    case INFER_DTYPE_FLOAT16:
-      return half_to_float(float_to_half(static_cast<float>(v)));
-    case INFER_DTYPE_BFLOAT16:
-      return bfloat16_to_float(float_to_bfloat16(static_cast<float>(v)));
-    default:
-      return v;
-  }
-}
-
 std::vector<double> quant_values(const Tensor& t, int64_t count, QuantLayout layout,
                                  const char* what) {
   std::vector<double> v = to_vector<double>(t);

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "kernels/precision.h"
 #include "ops/tensor_values.h"
 
 namespace infer::cpu {
@@ -13,10 +14,6 @@ namespace infer::cpu {
 // The quantized integer types (int8, uint8, int16, uint16) and their ranges.
 constexpr DtypeMask kQuantInts = kI8 | kU8 | kI16 | kU16;
 std::pair<int64_t, int64_t> int_range(infer_dtype dtype);
-
-// v rounded to the precision of a float dtype (float32, float16, bfloat16 or float64), the way
-// numpy's arithmetic in that type rounds each result.
-double round_to(infer_dtype dtype, double v);
 
 // How a non-scalar scale or zero point lines up with its operand.
 enum class QuantLayout {

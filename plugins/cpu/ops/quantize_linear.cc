@@ -43,8 +43,8 @@ class QuantizeLinearKernel final : public Kernel {
         x.shape, scale.shape, zp ? std::optional(zp->shape) : std::nullopt, a_.axis, a_.block_size);
     const std::vector<double> xs = to_vector<double>(x), ss = to_vector<double>(scale);
     const std::vector<double> zs = zp ? to_vector<double>(*zp) : std::vector<double>{};
-    const infer_dtype p =
-        a_.precision != INFER_DTYPE_UNDEFINED ? a_.precision : division_type(x.dtype, scale.dtype);
+    const Precision pp = precision_of(
+        a_.precision != INFER_DTYPE_UNDEFINED ? a_.precision : division_type(x.dtype, scale.dtype));
     const auto [lo, hi] = int_range(out_type);
     std::vector<double> q(xs.size());
     size_t flat = 0;
@@ -52,7 +52,7 @@ class QuantizeLinearKernel final : public Kernel {
       for (int64_t ax = 0; ax < plan.axis_len; ++ax) {
         for (int64_t i = 0; i < plan.inner; ++i, ++flat) {
           const auto k = static_cast<size_t>(plan.index(o, ax, i));
-          const double v = round_to(p, round_to(p, xs[flat]) / round_to(p, ss[k]));
+          const double v = round_to(pp, round_to(pp, xs[flat]) / round_to(pp, ss[k]));
           q[flat] =
               static_cast<double>(quantize_value(v, zp ? static_cast<int64_t>(zs[k]) : 0, lo, hi));
         }
