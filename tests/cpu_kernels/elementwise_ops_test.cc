@@ -292,6 +292,11 @@ TEST(ElementwiseOps, PReluBroadcastsSlope) {
   // Opset 6: one slope per channel (dimension 1).
   EXPECT_EQ(run_ok("PRelu", {x, f32({3}, {0.5f, 0.25f, 2})}, {}, {.opset = 6}).values<float>(),
             expected);
+  // Opset 6 also takes a slope of x's shape, and one value.
+  EXPECT_EQ(run_ok("PRelu", {x, f32({2, 3, 2}, std::vector<float>(12, 2.0f))}, {}, {.opset = 6})
+                .values<float>()[4],
+            -6.0f);
+  EXPECT_EQ(run_ok("PRelu", {x, f32({1}, {0.5f})}, {}, {.opset = 6}).values<float>()[0], -0.5f);
   expect_fails("PRelu", {x, f32({4}, {1, 2, 3, 4})}, {}, INFER_INVALID_ARGUMENT,
                "cannot broadcast [4] to [2,3,2]");
   expect_fails("PRelu", {f32({2}, {1, 2}), f32({2, 2}, {1, 2, 3, 4})}, {}, INFER_INVALID_ARGUMENT,

@@ -137,16 +137,20 @@ struct Plugin {
   const infer_plugin_api* api = nullptr;
   infer_host_api host{};
   void* state = nullptr;
+  std::string error = "built without INFER_CPU_PLUGIN_PATH";
 
   Plugin() {
 #ifdef INFER_CPU_PLUGIN_PATH
     void* handle = dlopen(INFER_CPU_PLUGIN_PATH, RTLD_NOW | RTLD_LOCAL);  // kept for the process
-    if (!handle) return;
+    if (!handle) {
+      error = dlerror();
+      return;
+    }
     auto entry = reinterpret_cast<infer_plugin_entry_fn>(dlsym(handle, INFER_PLUGIN_ENTRY_SYMBOL));
-    if (!entry) return;
-    api = entry(INFER_PLUGIN_ABI_MAJOR, INFER_PLUGIN_ABI_MINOR);
+    api = entry ? entry(INFER_PLUGIN_ABI_MAJOR, INFER_PLUGIN_ABI_MINOR) : nullptr;
     host = make_host();
     if (api && take(api->init(&host, nullptr, &state)).code != INFER_OK) api = nullptr;
+    error = api ? "" : "the plugin's entry or init failed";
 #endif
   }
 };
@@ -157,7 +161,7 @@ OpResult run_op(const std::string& op_type, const std::vector<OpTensor>& inputs,
                 const std::vector<OpAttr>& attrs, const OpRunOptions& options) {
   static Plugin plugin;
   if (!plugin.api) {
-    ADD_FAILURE() << "cpu plugin could not be loaded";
+    ADD_FAILURE() << "cpu plugin could not be loaded: " << plugin.error;
     return {INFER_INTERNAL, "no plugin", {}};
   }
   Graph g;

@@ -1,5 +1,5 @@
-// PRelu: y = x > 0 ? x : x * slope, slope broadcast unidirectionally to x (since opset 7;
-// before, slope is one value or one per channel).
+// PRelu: y = x > 0 ? x : x * slope, slope broadcast unidirectionally to x (before opset 7,
+// a 1-D slope is one value per channel).
 #include "ops/binary.h"
 
 namespace infer::cpu {
@@ -26,6 +26,7 @@ class PReluKernel final : public Kernel {
   }
 
  private:
+  // Before opset 7: one value, one per channel (dimension 1), or numpy broadcasting.
   static Shape legacy_slope_shape(ShapeSpan x, ShapeSpan slope) {
     if (numel(slope) == 1) return {};
     if (slope.size() == 1 && x.size() >= 2 && slope[0] == x[1]) {
@@ -33,8 +34,7 @@ class PReluKernel final : public Kernel {
       s[0] = slope[0];
       return s;
     }
-    fail_input(str_cat("slope ", shape_str(slope), " must have one value or one per channel of ",
-                       shape_str(x)));
+    return Shape(slope.begin(), slope.end());
   }
 
   bool legacy_;
