@@ -119,16 +119,6 @@ TEST(Where, ThreeWayBroadcastMatchesReference) {
   for (size_t i = 0; i < 24; ++i) EXPECT_EQ(got[i], cond[oc[i]] ? x[ox[i]] : y[oy[i]]) << i;
 }
 
-TEST(BroadcastCopy, MatchesReference) {
-  std::mt19937 rng(9);
-  const TTensor in = random_tensor({3, 1}, rng);
-  const Dims out{2, 3, 4};
-  std::vector<float> y(24);
-  broadcast_copy(in.data.data(), in.shape, y.data(), out);
-  const std::vector<size_t> src = ewref::source_offsets(in.shape, out);
-  for (size_t i = 0; i < 24; ++i) EXPECT_EQ(y[i], in.data[src[i]]);
-}
-
 TEST(Softmax, BothOpsetSemanticsMatchReference) {
   std::mt19937 rng(10);
   const Dims shape{2, 3, 4};

@@ -129,9 +129,6 @@ void where_broadcast(const bool* cond, ShapeSpan c_shape, const T* x, ShapeSpan 
                               });
 }
 
-// Writes `in` broadcast (unidirectionally) to the dense `out_shape`.
-void broadcast_copy(const float* in, ShapeSpan in_shape, float* out, ShapeSpan out_shape);
-
 }  // namespace infer::cpu
 
 #endif  // INFER_PLUGINS_CPU_KERNELS_ELEMENTWISE_H_
