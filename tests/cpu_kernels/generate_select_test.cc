@@ -40,6 +40,14 @@ TEST(Range, Values) {
                "too many");
 }
 
+TEST(Dropout, NumpyCompatibleMask) {
+  // np.random.seed(0); np.random.uniform(0, 1, 5) = .5488 .7152 .6028 .5449 .4237
+  bool keep[5];
+  dropout_keep_mask(0, 0.55, 5, keep);
+  EXPECT_EQ(std::vector<bool>(keep, keep + 5),
+            (std::vector<bool>{false, true, true, false, false}));
+}
+
 TEST(EyeLike, Diagonals) {
   for (int64_t k : {-4, -1, 0, 2, 5}) {
     std::vector<int32_t> y(12, -1), expected(12, 0);

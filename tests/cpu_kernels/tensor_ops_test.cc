@@ -197,8 +197,18 @@ TEST(DropoutOp, InferenceAndMask) {
   expect_ok(r);
   EXPECT_EQ(r.outputs[1].dtype, INFER_DTYPE_BOOL);
   EXPECT_EQ(r.outputs[1].values<uint8_t>(), (std::vector<uint8_t>{1, 1, 1}));
-  expect_fail(run("Dropout", {f32({3}), absent(), OpTensor::of<bool>({}, {true})}, {}, 13, 2),
-              INFER_UNIMPLEMENTED, "training mode");
+  // Training mode draws numpy's np.random.seed(0); uniform(0, 1): 0.549, 0.715, 0.603.
+  r = run("Dropout", {f32({3}), OpTensor::of<float>({}, {0.6f}), OpTensor::of<bool>({}, {true})},
+          {attr("seed", int64_t{0})}, 13, 2);
+  expect_ok(r);
+  expect_close(r.outputs[0].values<float>(), {0.0f, 2.5f, 5.0f}, 1e-6f);
+  EXPECT_EQ(r.outputs[1].values<uint8_t>(), (std::vector<uint8_t>{0, 1, 1}));
+  expect_fail(
+      run("Dropout", {f32({3}), OpTensor::of<float>({}, {1.0f}), OpTensor::of<bool>({}, {true})},
+          {}, 13, 2),
+      INFER_INVALID_ARGUMENT, "ratio");
+  expect_fail(run("Dropout", {f32({3})}, {attr("seed", int64_t{-1})}, 13), INFER_INVALID_MODEL,
+              "seed");
   expect_fail(run("Dropout", {f32({3})}, {attr("ratio", 1.5f)}, 10), INFER_INVALID_MODEL, "ratio");
 }
 

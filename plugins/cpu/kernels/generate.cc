@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <random>
 
 namespace infer::cpu {
 namespace {
@@ -140,6 +141,19 @@ void one_hot(const void* indices, infer_dtype index_dtype, ShapeSpan indices_sha
       }
     }
   });
+}
+
+void dropout_keep_mask(uint32_t seed, double ratio, int64_t n, bool* keep) {
+  // std::mt19937 seeds and tempers exactly as numpy's MT19937 (init_genrand); a double takes
+  // 53 bits from two draws as numpy's random_sample does.
+  std::mt19937 gen(seed);
+  for (int64_t i = 0; i < n; ++i) {
+    const auto a = static_cast<uint32_t>(gen() >> 5);
+    const auto b = static_cast<uint32_t>(gen() >> 6);
+    const double u =
+        (static_cast<double>(a) * 67108864.0 + static_cast<double>(b)) / 9007199254740992.0;
+    keep[i] = u >= ratio;
+  }
 }
 
 }  // namespace infer::cpu

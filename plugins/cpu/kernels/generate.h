@@ -24,6 +24,10 @@ Shape one_hot_shape(ShapeSpan indices, int64_t depth, int64_t axis);
 void one_hot(const void* indices, infer_dtype index_dtype, ShapeSpan indices_shape, int64_t depth,
              int64_t axis, const void* values, size_t elem_size, void* out);
 
+// Dropout in training mode: keep[i] = u_i >= ratio for u = numpy's legacy
+// np.random.seed(seed); np.random.uniform(0, 1, n), which ONNX's tests are generated with.
+void dropout_keep_mask(uint32_t seed, double ratio, int64_t n, bool* keep);
+
 }  // namespace infer::cpu
 
 #endif  // INFER_PLUGINS_CPU_KERNELS_GENERATE_H_
