@@ -114,17 +114,37 @@ void gather_by_axis_maps(const void* in, ShapeSpan in_shape, std::span<const Sha
     }
   }
   const auto* src = static_cast<const std::byte*>(in);
-  const Shape& inner = offs[rank - 1];
+  // The innermost map as runs: consecutive source elements (one memcpy) or fill.
+  struct Run {
+    int64_t src;  // element offset of the first source element, -1 for fill
+    int64_t n;
+  };
+  std::vector<Run> runs;
+  for (int64_t off : offs[rank - 1]) {
+    Run* last = runs.empty() ? nullptr : &runs.back();
+    const bool extends =
+        last && (off < 0 ? last->src < 0 : last->src >= 0 && last->src + last->n == off);
+    if (extends) {
+      ++last->n;
+    } else {
+      runs.push_back({off, 1});
+    }
+  }
+  const auto es = static_cast<int64_t>(elem_size);
+  const int64_t row_len = out_shape[rank - 1];
   Shape index(rank, 0);
-  for (int64_t row = 0; row < total; row += out_shape[rank - 1]) {
+  for (int64_t row = 0; row < total; row += row_len) {
     int64_t base = 0;  // offset of the outer index, or -1 when it is padding
     for (size_t k = 0; k + 1 < rank && base >= 0; ++k) {
       base = offs[k][index[k]] < 0 ? -1 : base + offs[k][index[k]];
     }
-    for (size_t i = 0; i < inner.size(); ++i, dst += elem_size) {
-      const bool pad = base < 0 || inner[i] < 0;
-      std::memcpy(dst, pad ? fill : src + (base + inner[i]) * static_cast<int64_t>(elem_size),
-                  elem_size);
+    for (const Run& r : runs) {
+      if (base < 0 || r.src < 0) {
+        for (int64_t j = 0; j < r.n; ++j, dst += elem_size) std::memcpy(dst, fill, elem_size);
+      } else {
+        std::memcpy(dst, src + (base + r.src) * es, static_cast<size_t>(r.n * es));
+        dst += r.n * es;
+      }
     }
     for (size_t k = rank - 1; k-- > 0;) {
       if (++index[k] < out_shape[k]) break;
