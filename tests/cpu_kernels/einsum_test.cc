@@ -114,6 +114,10 @@ TEST(Einsum, EllipsisBroadcastsAndZeroSizedSums) {
   const std::vector<float> y = run("...j,...j->...", {a, b}, &shape);
   EXPECT_EQ(shape, (Shape{2, 3}));
   expect_close(y, {1, 2, 3, 3, 4, 7});
+  // Labelled dimensions of size 1 broadcast too: b is 1 in the first operand.
+  const TTensor c{{1, 2}, {1, 2}}, d{{3, 2}, {1, 1, 2, 2, 3, 3}};
+  expect_close(run("bj,bj->b", {c, d}, &shape), {3, 6, 9});
+  EXPECT_EQ(shape, (Shape{3}));
   const TTensor empty{{2, 0}, {}};
   expect_close(run("ij->i", {empty}), {0.0f, 0.0f});
 }

@@ -97,7 +97,8 @@ ConvTransposePlan plan_conv_transpose(const ConvTransposeParams& p, ShapeSpan x,
     const int64_t d = p.dilations.empty() ? 1 : p.dilations[i];
     const int64_t adj = p.output_padding.empty() ? 0 : p.output_padding[i];
     // The output of an unpadded transposed convolution.
-    const int64_t full = s * std::max<int64_t>(in - 1, 0) + adj + (k - 1) * d + 1;
+    const int64_t full = checked_add(checked_add(checked_mul(s, std::max<int64_t>(in - 1, 0)), adj),
+                                     checked_mul(k - 1, d) + 1);
     int64_t pb = 0, out = 0;
     const bool same = p.auto_pad == AutoPad::kSameUpper || p.auto_pad == AutoPad::kSameLower;
     if (!p.output_shape.empty() || same) {

@@ -132,10 +132,11 @@ EinsumPlan plan_einsum(const EinsumEquation& eq, std::span<const ShapeSpan> shap
       const int l = expanded[k][d];
       if (l >= kEllipsisBase) continue;
       int64_t& s = size[static_cast<size_t>(l)];
-      if (s >= 0 && s != shapes[k][d]) {
+      // Like numpy, a dimension of size 1 broadcasts against the label's size.
+      if (s >= 0 && s != shapes[k][d] && s != 1 && shapes[k][d] != 1) {
         fail_input(str_cat("label '", label_char(l), "' has sizes ", s, " and ", shapes[k][d]));
       }
-      s = shapes[k][d];
+      if (s < 0 || s == 1) s = shapes[k][d];
     }
   }
 
@@ -167,7 +168,7 @@ EinsumPlan plan_einsum(const EinsumEquation& eq, std::span<const ShapeSpan> shap
     int64_t stride = 1;
     for (size_t d = expanded[k].size(); d-- > 0;) {
       const int l = expanded[k][d];
-      // A broadcast ellipsis dimension of size 1 is read at index 0.
+      // A broadcast dimension of size 1 is read at index 0.
       if (shapes[k][d] != 1 || size[static_cast<size_t>(l)] == 1) {
         const auto pos = static_cast<size_t>(std::find(loop_labels.begin(), loop_labels.end(), l) -
                                              loop_labels.begin());

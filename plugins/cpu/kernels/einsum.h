@@ -30,7 +30,7 @@ struct EinsumPlan {
   std::vector<Shape> operand_strides;  // per operand, one stride per entry of `loop`
 };
 // Checks the operand count and ranks against the equation, and that each label has one size
-// (ellipsis dimensions broadcast like numpy).
+// (dimensions of size 1, labelled or under an ellipsis, broadcast like numpy).
 EinsumPlan plan_einsum(const EinsumEquation& eq, std::span<const ShapeSpan> shapes);
 
 // T: the float types (accumulated in double) and the integers (wrapping).
