@@ -71,7 +71,7 @@ struct OpDesc {
   size_t min_inputs = 1;
   size_t max_inputs = 1;
   // Allowed dtypes per input; inputs past the last non-zero entry reuse it (variadic ops).
-  std::array<DtypeMask, 5> input_dtypes{};
+  std::array<DtypeMask, 9> input_dtypes{};  // QLinearConv has 9 inputs
   // Outputs the kernel produces; a node using more (e.g. MaxPool's Indices) is refused.
   size_t max_outputs = 1;
   // Reads and validates attributes; called after check_node() passed.
