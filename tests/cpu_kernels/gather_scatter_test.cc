@@ -214,7 +214,6 @@ TEST(ScatterElements, FloatTypesAndErrors) {
                    hu.data(), Dims{1}, 0, ScatterReduction::kMul, hy.data());
   EXPECT_EQ(half_to_float(hy[0].bits), 1.5f);
   EXPECT_EQ(half_to_float(hy[1].bits), 6.0f);
-  const std::vector<bool> flags{false, true};
   bool b[2] = {false, true}, bu[1] = {true}, by[2];
   const int64_t zero = 0;
   scatter_elements(INFER_DTYPE_BOOL, b, Dims{2}, &zero, INFER_DTYPE_INT64, Dims{1}, bu, Dims{1}, 0,

@@ -294,9 +294,13 @@ TEST(Col2Im, MatchesReference) {
           float acc = 0;  // every (kernel offset, block) that lands on (i, j)
           for (int64_t ki = 0; ki < 2; ++ki) {
             for (int64_t kj = 0; kj < 3; ++kj) {
-              const int64_t bi = i + 1 - ki * 2, bj = j + 0 - kj * 1;
-              if (bi < 0 || bi % 1 || bi / 1 >= 4 || bj < 0 || bj % 2 || bj / 2 >= 2) continue;
-              const int64_t ch = c * 6 + ki * 3 + kj, blk = bi * 2 + bj / 2;
+              // Block position * stride = image position + pad - kernel offset * dilation.
+              const int64_t ri = i + p.pads[0] - ki * p.dilations[0];
+              const int64_t rj = j + p.pads[1] - kj * p.dilations[1];
+              if (ri < 0 || ri % p.strides[0] || rj < 0 || rj % p.strides[1]) continue;
+              const int64_t bi = ri / p.strides[0], bj = rj / p.strides[1];
+              if (bi >= 4 || bj >= 2) continue;
+              const int64_t ch = c * 6 + ki * 3 + kj, blk = bi * 2 + bj;
               acc += x[(n * 12 + ch) * 8 + blk];
             }
           }
