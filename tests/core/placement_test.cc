@@ -43,11 +43,13 @@ class PlacementTest : public ::testing::Test {
     size_t prev = *g_.AddValue("x", INFER_DTYPE_FLOAT32, Shape::Of({4}));
     ASSERT_TRUE(g_.AddInput(prev).ok());
     const char* ops[] = {"Relu", "Special", "Relu"};
+    const char* values[] = {"v0", "v1", "v2"};
+    const char* names[] = {"n0", "n1", "n2"};
     for (int i = 0; i < 3; ++i) {
-      size_t next = *g_.AddValue("v" + std::to_string(i), INFER_DTYPE_FLOAT32, Shape::Of({4}));
+      size_t next = *g_.AddValue(values[i], INFER_DTYPE_FLOAT32, Shape::Of({4}));
       Node n;
       n.op_type = ops[i];
-      n.name = "n" + std::to_string(i);
+      n.name = names[i];
       n.inputs = {prev};
       n.outputs = {next};
       ASSERT_TRUE(g_.AddNode(std::move(n)).ok());
