@@ -37,6 +37,8 @@ static_assert(Same(INFER_DTYPE_FLOAT64, TensorProto::DOUBLE));
 static_assert(Same(INFER_DTYPE_UINT32, TensorProto::UINT32));
 static_assert(Same(INFER_DTYPE_UINT64, TensorProto::UINT64));
 static_assert(Same(INFER_DTYPE_BFLOAT16, TensorProto::BFLOAT16));
+// The float8 types (TensorProto 17..20) are newer than the onnx headers this may build with;
+// data_type and elem_type are plain int32 fields, so their values are the infer_dtype ones.
 
 size_t CheckedByteSize(size_t count, size_t elem, const std::string& what,
                        std::span<const int64_t> dims) {
@@ -163,6 +165,10 @@ std::vector<uint8_t> DecodeTypedFields(const TensorProto& t, infer_dtype dtype, 
       break;
     case INFER_DTYPE_INT8:
     case INFER_DTYPE_UINT8:
+    case INFER_DTYPE_FLOAT8E4M3FN:
+    case INFER_DTYPE_FLOAT8E4M3FNUZ:
+    case INFER_DTYPE_FLOAT8E5M2:
+    case INFER_DTYPE_FLOAT8E5M2FNUZ:
       CopyField<uint8_t>(t.int32_data(), dst);
       break;
     case INFER_DTYPE_INT16:
@@ -220,6 +226,10 @@ infer_dtype DtypeFromOnnx(int32_t elem_type, const std::string& what) {
     case TensorProto::UINT32:
     case TensorProto::UINT64:
     case TensorProto::BFLOAT16:
+    case INFER_DTYPE_FLOAT8E4M3FN:
+    case INFER_DTYPE_FLOAT8E4M3FNUZ:
+    case INFER_DTYPE_FLOAT8E5M2:
+    case INFER_DTYPE_FLOAT8E5M2FNUZ:
       return static_cast<infer_dtype>(elem_type);
     case TensorProto::COMPLEX64:
     case TensorProto::COMPLEX128:

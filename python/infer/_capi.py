@@ -39,11 +39,11 @@ class InferError(RuntimeError):
 # infer_dtype values follow onnx.TensorProto.DataType. Each entry: the ONNX
 # type name (as ORT prints it in 'tensor(...)') and the numpy dtype, or None
 # where numpy has none.
-def _bfloat16():
-    try:  # ml_dtypes comes with onnx; without it bfloat16 has no numpy dtype.
+def _ml_dtype(name: str):
+    try:  # ml_dtypes comes with onnx; without it bfloat16 and float8 have no numpy dtype.
         import ml_dtypes
 
-        return np.dtype(ml_dtypes.bfloat16)
+        return np.dtype(getattr(ml_dtypes, name))
     except ImportError:
         return None
 
@@ -62,7 +62,11 @@ DTYPES: dict[int, tuple[str, np.dtype | None]] = {
     11: ("double", np.dtype(np.float64)),
     12: ("uint32", np.dtype(np.uint32)),
     13: ("uint64", np.dtype(np.uint64)),
-    16: ("bfloat16", _bfloat16()),
+    16: ("bfloat16", _ml_dtype("bfloat16")),
+    17: ("float8e4m3fn", _ml_dtype("float8_e4m3fn")),
+    18: ("float8e4m3fnuz", _ml_dtype("float8_e4m3fnuz")),
+    19: ("float8e5m2", _ml_dtype("float8_e5m2")),
+    20: ("float8e5m2fnuz", _ml_dtype("float8_e5m2fnuz")),
 }
 _FROM_NUMPY = {dt: code for code, (_, dt) in DTYPES.items() if dt is not None}
 
@@ -78,7 +82,7 @@ def dtype_from_numpy(dt: np.dtype) -> int:
 def dtype_to_numpy(code: int) -> np.dtype:
     name, dt = DTYPES.get(code, (f"dtype {code}", None))
     if dt is None:
-        hint = " (install ml_dtypes)" if name == "bfloat16" else ""
+        hint = " (install ml_dtypes)" if code in (16, 17, 18, 19, 20) else ""
         raise InferError(UNIMPLEMENTED, f"{name} tensors have no numpy dtype{hint}",
                          "UNIMPLEMENTED")
     return dt

@@ -97,7 +97,7 @@ def compare(name: str, out: np.ndarray, ref: np.ndarray) -> str | None:
         return f"output '{name}': dtype {out.dtype}, expected {ref.dtype}"
     if out.shape != ref.shape:
         return f"output '{name}': shape {list(out.shape)}, expected {list(ref.shape)}"
-    is_float = out.dtype.kind == "f" or out.dtype.name == "bfloat16"
+    is_float = out.dtype.kind == "f" or out.dtype.name.startswith(("bfloat16", "float8"))
     if is_float:
         rtol = BFLOAT16_RTOL if out.dtype.name == "bfloat16" else RTOL
         a, e = out.astype(np.float64), ref.astype(np.float64)

@@ -6,7 +6,7 @@
                       [--markdown FILE] [--json FILE] [-v]
 
 Each test passes, fails (the engine's error, or how the outputs differ) or is
-skipped because the engine cannot represent it at all (string, float8, int4,
+skipped because the engine cannot represent it at all (string, int4, float4,
 complex... tensors, sequence/optional/map values, training-only ops).
 Tolerances are ONNX's: see node_case.py. Tests run in worker processes, so a
 crash or a hang fails one test, not the run. Exits 1 if a test listed in

@@ -52,15 +52,17 @@ def test_skip_reasons():
     f = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])
     s = helper.make_tensor_value_info("s", TensorProto.STRING, [1])
     q = helper.make_tensor_sequence_value_info("q", TensorProto.FLOAT, None)
-    f8 = helper.make_tensor_value_info("y", TensorProto.FLOAT8E4M3FN, [1])
-    assert node_case.skip_reason(model_with([f], [f8])) == \
-        "float8e4m3fn tensors (no such engine dtype)"
+    f4 = helper.make_tensor_value_info("y", TensorProto.FLOAT4E2M1, [1])
+    assert node_case.skip_reason(model_with([f], [f4])) == \
+        "float4e2m1 tensors (no such engine dtype)"
     assert node_case.skip_reason(model_with([s], [f])).startswith("string tensors")
     assert node_case.skip_reason(model_with([f], [q])).startswith("sequence values")
     assert "ai.onnx.preview.training" in node_case.skip_reason(
         model_with([f], [f], "Adam", "ai.onnx.preview.training"))
     bf16 = helper.make_tensor_value_info("y", TensorProto.BFLOAT16, [1])
     assert node_case.skip_reason(model_with([f], [bf16])) is None  # the engine has bfloat16
+    f8 = helper.make_tensor_value_info("y", TensorProto.FLOAT8E5M2FNUZ, [1])
+    assert node_case.skip_reason(model_with([f], [f8])) is None  # and the float8 types
 
 
 def test_reason_groups_drop_names_and_numbers():

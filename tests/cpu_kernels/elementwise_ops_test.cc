@@ -322,7 +322,15 @@ TEST(ElementwiseOps, CastCastLikeAndBitCast) {
   expect_fails("Cast", {x}, {attr("to", int64_t{99})}, INFER_INVALID_MODEL, "not a type: 99");
   expect_fails("Cast", {x}, {attr("to", "FLOAT3")}, INFER_INVALID_MODEL, "unknown type");
   expect_fails("Cast", {x}, {attr("to", int64_t{8})}, INFER_UNIMPLEMENTED, "STRING");
-  expect_fails("Cast", {x}, {attr("to", int64_t{17})}, INFER_UNIMPLEMENTED, "float8");
+  // float8e4m3fnuz: 300 is beyond its 240, saturating by default, NaN (0x80) with saturate=0.
+  const OpTensor f8 = run_ok("Cast", {x}, {attr("to", int64_t{INFER_DTYPE_FLOAT8E4M3FNUZ})});
+  EXPECT_EQ(f8.dtype, INFER_DTYPE_FLOAT8E4M3FNUZ);
+  EXPECT_EQ(f8.values<uint8_t>(), (std::vector<uint8_t>{0xca, 0x00, 0x7f}));
+  EXPECT_EQ(run_ok("Cast", {x},
+                   {attr("to", int64_t{INFER_DTYPE_FLOAT8E4M3FNUZ}), attr("saturate", int64_t{0})})
+                .values<uint8_t>(),
+            (std::vector<uint8_t>{0xca, 0x00, 0x80}));
+  expect_fails("Cast", {x}, {attr("to", int64_t{24})}, INFER_UNIMPLEMENTED, "float8");
   expect_fails("BitCast", {x}, {attr("to", int64_t{INFER_DTYPE_INT64})}, INFER_INVALID_MODEL,
                "needs types of one size");
   expect_fails("BitCast", {x}, {attr("to", int64_t{INFER_DTYPE_INT64})}, INFER_INVALID_ARGUMENT,

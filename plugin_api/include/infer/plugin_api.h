@@ -27,7 +27,8 @@ extern "C" {
 #endif
 
 #define INFER_PLUGIN_ABI_MAJOR 1
-#define INFER_PLUGIN_ABI_MINOR 0
+/* Minor 1: the float8 dtypes (additive; a minor-0 plugin never sees them unasked). */
+#define INFER_PLUGIN_ABI_MINOR 1
 #define INFER_PLUGIN_ENTRY_SYMBOL "infer_plugin_entry"
 
 #if defined(_WIN32)
@@ -76,7 +77,11 @@ typedef enum infer_dtype {
   INFER_DTYPE_FLOAT64 = 11,
   INFER_DTYPE_UINT32 = 12,
   INFER_DTYPE_UINT64 = 13,
-  INFER_DTYPE_BFLOAT16 = 16
+  INFER_DTYPE_BFLOAT16 = 16,
+  INFER_DTYPE_FLOAT8E4M3FN = 17,
+  INFER_DTYPE_FLOAT8E4M3FNUZ = 18,
+  INFER_DTYPE_FLOAT8E5M2 = 19,
+  INFER_DTYPE_FLOAT8E5M2FNUZ = 20
 } infer_dtype;
 
 /* Dimension value meaning "not known until run time". */

@@ -55,6 +55,10 @@ inline size_t dtype_size(infer_dtype t) {
     case INFER_DTYPE_BOOL:
     case INFER_DTYPE_UINT8:
     case INFER_DTYPE_INT8:
+    case INFER_DTYPE_FLOAT8E4M3FN:
+    case INFER_DTYPE_FLOAT8E4M3FNUZ:
+    case INFER_DTYPE_FLOAT8E5M2:
+    case INFER_DTYPE_FLOAT8E5M2FNUZ:
       return 1;
     case INFER_DTYPE_UINT16:
     case INFER_DTYPE_INT16:
@@ -90,6 +94,10 @@ inline const char* dtype_name(infer_dtype t) {
     case INFER_DTYPE_UINT32: return "uint32";
     case INFER_DTYPE_UINT64: return "uint64";
     case INFER_DTYPE_BFLOAT16: return "bfloat16";
+    case INFER_DTYPE_FLOAT8E4M3FN: return "float8e4m3fn";
+    case INFER_DTYPE_FLOAT8E4M3FNUZ: return "float8e4m3fnuz";
+    case INFER_DTYPE_FLOAT8E5M2: return "float8e5m2";
+    case INFER_DTYPE_FLOAT8E5M2FNUZ: return "float8e5m2fnuz";
     default: return "undefined";
   }
 }

@@ -6,8 +6,11 @@
 
 namespace infer::cpu {
 
-// y[i] = x[i] converted from `from` to `to`; both must be in kAnyFixed (fails otherwise).
-void cast_elements(infer_dtype from, const void* x, infer_dtype to, void* y, int64_t n);
+// y[i] = x[i] converted from `from` to `to`; both must be in kAnyFixed or kFloat8 (fails
+// otherwise). `saturate` is Cast's attribute: it only matters for a float8 `to` (see
+// float_to_float8); values reach float8 through float, as in ONNX's reference (ml_dtypes).
+void cast_elements(infer_dtype from, const void* x, infer_dtype to, void* y, int64_t n,
+                   bool saturate = true);
 
 }  // namespace infer::cpu
 

@@ -2,6 +2,8 @@
 //
 // float16 and bfloat16 are storage types: kernels load them as float, compute in float and
 // store back (rounding to nearest even), which is what ONNX's reference does for most ops.
+// The four float8 types are storage types too, but only Cast, CastLike and the quantization
+// ops accept them (they are in kFloat8, not in kFloats).
 #ifndef INFER_PLUGINS_CPU_KERNELS_DTYPE_H_
 #define INFER_PLUGINS_CPU_KERNELS_DTYPE_H_
 
@@ -28,6 +30,37 @@ uint16_t float_to_half(float f);  // round to nearest even, overflow to inf, NaN
 inline float bfloat16_to_float(uint16_t b) { return std::bit_cast<float>(uint32_t{b} << 16); }
 uint16_t float_to_bfloat16(float f);  // round to nearest even, NaN kept
 
+// The ONNX float8 formats (as ml_dtypes): E4M3FN (bias 7, no inf, NaN S.1111.111, max 448),
+// E4M3FNUZ (bias 8, NaN 0x80 only, no -0 or inf, max 240), E5M2 (IEEE-like: bias 15, inf and
+// NaN, max 57344) and E5M2FNUZ (bias 16, NaN 0x80 only, no -0 or inf, max 57344).
+enum class Float8Format : uint8_t { kE4M3FN, kE4M3FNUZ, kE5M2, kE5M2FNUZ };
+float float8_to_float(Float8Format format, uint8_t bits);  // exact
+// Rounds to nearest even (doubles are rounded to float first, as ml_dtypes does). A finite
+// value beyond the largest finite one (after rounding) becomes +-max with `saturate` (ONNX's
+// saturate=1, which also maps +-inf to +-max), else +-inf where the format has it and NaN
+// where not. NaN gives NaN; FNUZ formats map -0 to +0.
+uint8_t float_to_float8(Float8Format format, float v, bool saturate);
+
+struct Float8E4M3FN {
+  uint8_t bits = 0;
+  static constexpr Float8Format kFormat = Float8Format::kE4M3FN;
+};
+struct Float8E4M3FNUZ {
+  uint8_t bits = 0;
+  static constexpr Float8Format kFormat = Float8Format::kE4M3FNUZ;
+};
+struct Float8E5M2 {
+  uint8_t bits = 0;
+  static constexpr Float8Format kFormat = Float8Format::kE5M2;
+};
+struct Float8E5M2FNUZ {
+  uint8_t bits = 0;
+  static constexpr Float8Format kFormat = Float8Format::kE5M2FNUZ;
+};
+template <typename T>
+constexpr bool is_float8_v = std::is_same_v<T, Float8E4M3FN> || std::is_same_v<T, Float8E4M3FNUZ> ||
+                             std::is_same_v<T, Float8E5M2> || std::is_same_v<T, Float8E5M2FNUZ>;
+
 // Loads any element type as the type used for arithmetic on it (float for the 16-bit floats).
 template <typename T>
 struct Compute {
@@ -42,6 +75,11 @@ struct Compute<BFloat16> {
   using type = float;
 };
 template <typename T>
+requires is_float8_v<T>
+struct Compute<T> {
+  using type = float;
+};
+template <typename T>
 using compute_t = typename Compute<T>::type;
 
 template <typename T>
@@ -50,6 +88,8 @@ inline compute_t<T> load(T v) {
     return half_to_float(v.bits);
   } else if constexpr (std::is_same_v<T, BFloat16>) {
     return bfloat16_to_float(v.bits);
+  } else if constexpr (is_float8_v<T>) {
+    return float8_to_float(T::kFormat, v.bits);
   } else {
     return v;
   }
@@ -61,6 +101,8 @@ inline T store(compute_t<T> v) {
     return Float16{float_to_half(v)};
   } else if constexpr (std::is_same_v<T, BFloat16>) {
     return BFloat16{float_to_bfloat16(v)};
+  } else if constexpr (is_float8_v<T>) {
+    return T{float_to_float8(T::kFormat, v, /*saturate=*/true)};  // ONNX's default
   } else {
     return v;
   }
@@ -86,6 +128,10 @@ INFER_CPU_DTYPE_OF(uint16_t, INFER_DTYPE_UINT16)
 INFER_CPU_DTYPE_OF(uint32_t, INFER_DTYPE_UINT32)
 INFER_CPU_DTYPE_OF(uint64_t, INFER_DTYPE_UINT64)
 INFER_CPU_DTYPE_OF(bool, INFER_DTYPE_BOOL)
+INFER_CPU_DTYPE_OF(Float8E4M3FN, INFER_DTYPE_FLOAT8E4M3FN)
+INFER_CPU_DTYPE_OF(Float8E4M3FNUZ, INFER_DTYPE_FLOAT8E4M3FNUZ)
+INFER_CPU_DTYPE_OF(Float8E5M2, INFER_DTYPE_FLOAT8E5M2)
+INFER_CPU_DTYPE_OF(Float8E5M2FNUZ, INFER_DTYPE_FLOAT8E5M2FNUZ)
 #undef INFER_CPU_DTYPE_OF
 
 // Sets of dtypes as bit masks, for OpDesc::input_dtypes and dispatch.
@@ -105,7 +151,11 @@ constexpr DtypeMask kU32 = dtype_bit(INFER_DTYPE_UINT32);
 constexpr DtypeMask kU64 = dtype_bit(INFER_DTYPE_UINT64);
 constexpr DtypeMask kBool = dtype_bit(INFER_DTYPE_BOOL);
 
-constexpr DtypeMask kFloats = kF32 | kF64 | kF16 | kBF16;
+constexpr DtypeMask kFloat8 =
+    dtype_bit(INFER_DTYPE_FLOAT8E4M3FN) | dtype_bit(INFER_DTYPE_FLOAT8E4M3FNUZ) |
+    dtype_bit(INFER_DTYPE_FLOAT8E5M2) | dtype_bit(INFER_DTYPE_FLOAT8E5M2FNUZ);
+
+constexpr DtypeMask kFloats = kF32 | kF64 | kF16 | kBF16;  // float8 is not in here
 constexpr DtypeMask kSignedInts = kI8 | kI16 | kI32 | kI64;
 constexpr DtypeMask kUnsignedInts = kU8 | kU16 | kU32 | kU64;
 constexpr DtypeMask kInts = kSignedInts | kUnsignedInts;
@@ -137,6 +187,10 @@ bool visit_dtype(infer_dtype dtype, Fn&& fn) {
   try_one.template operator()<uint32_t>();
   try_one.template operator()<uint64_t>();
   try_one.template operator()<bool>();
+  try_one.template operator()<Float8E4M3FN>();
+  try_one.template operator()<Float8E4M3FNUZ>();
+  try_one.template operator()<Float8E5M2>();
+  try_one.template operator()<Float8E5M2FNUZ>();
   return done;
 }
 

@@ -1,6 +1,6 @@
 // Cast (target type from the `to` attribute), CastLike (from input 1's type) and BitCast
-// (reinterprets the bytes). Cast's `saturate` and `round_mode` attributes only concern float8
-// types, which are refused.
+// (reinterprets the bytes). Cast's `saturate` (opset 19+) only concerns float8 targets;
+// `round_mode` only FLOAT8E8M0, which is refused.
 #include "kernels/cast.h"
 
 #include <cstring>
@@ -21,7 +21,7 @@ constexpr std::string_view kTypeNames[] = {"UNDEFINED",  "FLOAT",   "UINT8",  "I
 constexpr int64_t kMaxOnnxType = 26;
 
 // The `to` attribute as an engine dtype: an unknown type is an invalid node, a known one the
-// cpu backend lacks (strings, complex, float8, 4-bit) is unimplemented.
+// cpu backend lacks (strings, complex, float8e8m0, 4-bit) is unimplemented.
 infer_dtype target_dtype(const OpContext& ctx) {
   if (!has_attr(ctx, "to")) fail_attr("attribute 'to' is required");
   int64_t to = -1;
@@ -36,7 +36,7 @@ infer_dtype target_dtype(const OpContext& ctx) {
   }
   if (to <= 0 || to > kMaxOnnxType) fail_attr(str_cat("attribute 'to' is not a type: ", to));
   const auto dtype = static_cast<infer_dtype>(to);
-  if (!(kAnyFixed & dtype_bit(dtype))) {
+  if (!((kAnyFixed | kFloat8) & dtype_bit(dtype))) {
     fail(INFER_UNIMPLEMENTED, str_cat("Cast to ONNX type ", to, " (",
                                       to < static_cast<int64_t>(std::size(kTypeNames))
                                           ? kTypeNames[static_cast<size_t>(to)]
@@ -49,27 +49,33 @@ infer_dtype target_dtype(const OpContext& ctx) {
 class CastKernel final : public Kernel {
  public:
   // to: the target dtype, or UNDEFINED for CastLike's input 1.
-  explicit CastKernel(infer_dtype to) : to_(to) {}
+  CastKernel(infer_dtype to, bool saturate) : to_(to), saturate_(saturate) {}
 
   void run(KernelContext& ctx) const override {
     const Tensor& x = ctx.input(0);
     const infer_dtype to = to_ != INFER_DTYPE_UNDEFINED ? to_ : ctx.input(1).dtype;
     void* y = ctx.allocate_output(0, to, x.shape);
-    cast_elements(x.dtype, x.data, to, y, numel(x.shape));
+    cast_elements(x.dtype, x.data, to, y, numel(x.shape), saturate_);
   }
 
  private:
   infer_dtype to_;
+  bool saturate_;
 };
+
+// Opset 19 adds `saturate` (default 1) to Cast and CastLike.
+bool saturate_attr(const OpContext& ctx) {
+  return ctx.opset < 19 || attr_bool(ctx, "saturate", true);
+}
 
 void check_cast(const OpContext& ctx) { target_dtype(ctx); }
 
 std::unique_ptr<Kernel> create_cast(const OpContext& ctx) {
-  return std::make_unique<CastKernel>(target_dtype(ctx));
+  return std::make_unique<CastKernel>(target_dtype(ctx), saturate_attr(ctx));
 }
 
-std::unique_ptr<Kernel> create_cast_like(const OpContext&) {
-  return std::make_unique<CastKernel>(INFER_DTYPE_UNDEFINED);
+std::unique_ptr<Kernel> create_cast_like(const OpContext& ctx) {
+  return std::make_unique<CastKernel>(INFER_DTYPE_UNDEFINED, saturate_attr(ctx));
 }
 
 // Reinterprets each element's bytes as another type of the same size.
@@ -121,12 +127,14 @@ constinit const OpDesc kOpBitCast = {.op_type = "BitCast",
                                      .input_dtypes = {kAnyFixed},
                                      .create = &create_bit_cast,
                                      .check = &check_bit_cast};
-constinit const OpDesc kOpCast = {
-    .op_type = "Cast", .input_dtypes = {kAnyFixed}, .create = &create_cast, .check = &check_cast};
+constinit const OpDesc kOpCast = {.op_type = "Cast",
+                                  .input_dtypes = {kAnyFixed | kFloat8},
+                                  .create = &create_cast,
+                                  .check = &check_cast};
 constinit const OpDesc kOpCastLike = {.op_type = "CastLike",
                                       .min_inputs = 2,
                                       .max_inputs = 2,
-                                      .input_dtypes = {kAnyFixed, kAnyFixed},
+                                      .input_dtypes = {kAnyFixed | kFloat8, kAnyFixed | kFloat8},
                                       .create = &create_cast_like};
 
 }  // namespace infer::cpu

@@ -5,7 +5,17 @@
 namespace infer::cpu {
 namespace {
 
-constexpr DtypeMask kQuantized = kQuantInts | kI32;
+constexpr DtypeMask kQuantized = kQuantInts | kI32 | kFloat8;
+
+// The values of a float8 tensor as doubles (exact).
+std::vector<double> float8_values(const Tensor& t) {
+  std::vector<double> out(static_cast<size_t>(numel(t.shape)));
+  visit_dtype<kFloat8>(t.dtype, [&]<typename T>(T) {
+    const T* p = t.as<T>();
+    for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<double>(load(p[i]));
+  });
+  return out;
+}
 
 class DequantizeLinearKernel final : public Kernel {
  public:
@@ -22,8 +32,17 @@ class DequantizeLinearKernel final : public Kernel {
     }
     const QuantParamPlan plan = plan_quant_params(
         x.shape, scale.shape, zp ? std::optional(zp->shape) : std::nullopt, axis_, block_size_);
-    const std::vector<double> xs = to_vector<double>(x), ss = to_vector<double>(scale);
-    const std::vector<double> zs = zp ? to_vector<double>(*zp) : std::vector<double>{};
+    const bool float8 = (kFloat8 & dtype_bit(x.dtype)) != 0;
+    const std::vector<double> xs = float8 ? float8_values(x) : to_vector<double>(x);
+    const std::vector<double> ss = to_vector<double>(scale);
+    // A float8 zero point must be 0 (ONNX's reference checks it and then ignores it).
+    const std::vector<double> zs =
+        zp ? (float8 ? float8_values(*zp) : to_vector<double>(*zp)) : std::vector<double>{};
+    if (float8) {
+      for (double z : zs) {
+        if (z != 0) fail_input("a float8 zero point must be 0");
+      }
+    }
     // ONNX's reference computes (float32(x) - zero_point) * scale in float32.
     std::vector<float> y(xs.size());
     size_t flat = 0;
