@@ -1,8 +1,8 @@
+#include "runtime/control_flow.h"
+
 #include <gtest/gtest.h>
 
 #include <numeric>
-
-#include "runtime/control_flow.h"
 
 namespace infer::core {
 namespace {
