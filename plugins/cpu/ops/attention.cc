@@ -126,7 +126,7 @@ void check(const OpContext& ctx) { check_input_types(ctx, kTypes); }
 
 }  // namespace
 
-// input_dtypes holds five masks; check() checks all seven inputs.
+// Inputs share type relations the masks cannot express: check() checks all seven inputs.
 constinit const OpDesc kOpAttention = {
     .op_type = "Attention",
     .min_inputs = 3,

@@ -38,11 +38,7 @@ std::unique_ptr<Kernel> create(const OpContext& ctx) {
   p.output_shape = attr_ints(ctx, "output_shape");
   p.auto_pad = parse_auto_pad(attr_string(ctx, "auto_pad", "NOTSET"));
   p.group = attr_int(ctx, "group", 1);
-  size_t rank = p.kernel_shape.size();
-  for (size_t i = 0; i < 2 && !rank; ++i) {
-    if (std::optional<size_t> r = ctx.input_rank(i); r && *r >= 2) rank = *r - 2;
-  }
-  validate_conv_transpose_params(p, rank);
+  validate_conv_transpose_params(p, spatial_rank(ctx, p.kernel_shape));
   return std::make_unique<ConvTransposeKernel>(std::move(p));
 }
 

@@ -145,14 +145,16 @@ WindowParams read_window_attrs(const OpContext& ctx, bool kernel_shape_required)
   p.auto_pad = parse_auto_pad(attr_string(ctx, "auto_pad", "NOTSET"));
   p.ceil_mode = attr_bool(ctx, "ceil_mode", false);
   // Sizes are validated now if the spatial rank is known, otherwise at the first run.
-  size_t rank = p.kernel_shape.size();
-  if (!rank) {
-    for (size_t i = 0; i < 2 && !rank; ++i) {
-      if (std::optional<size_t> r = ctx.input_rank(i); r && *r >= 2) rank = *r - 2;
-    }
-  }
-  validate_window(p, rank);
+  validate_window(p, spatial_rank(ctx, p.kernel_shape));
   return p;
+}
+
+size_t spatial_rank(const OpContext& ctx, ShapeSpan kernel_shape) {
+  size_t rank = kernel_shape.size();
+  for (size_t i = 0; i < 2 && !rank; ++i) {
+    if (std::optional<size_t> r = ctx.input_rank(i); r && *r >= 2) rank = *r - 2;
+  }
+  return rank;
 }
 
 void check_window_rank(const OpContext& ctx) {

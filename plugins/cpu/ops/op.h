@@ -106,6 +106,9 @@ bool has_attr(const OpContext& ctx, const char* name);
 // kernel_shape, strides, dilations, pads, auto_pad and ceil_mode, validated against the
 // spatial rank when it is known (from kernel_shape or the rank of the inputs).
 WindowParams read_window_attrs(const OpContext& ctx, bool kernel_shape_required = false);
+// Spatial rank of a windowed op: from kernel_shape, else from the rank of X or W when the
+// graph knows it; 0 when unknown until the first run.
+size_t spatial_rank(const OpContext& ctx, ShapeSpan kernel_shape);
 // OpDesc::check for windowed ops: refuses spatial ranks the kernels do not implement.
 void check_window_rank(const OpContext& ctx);
 

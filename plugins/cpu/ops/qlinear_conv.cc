@@ -74,7 +74,8 @@ void check(const OpContext& ctx) {
 
 }  // namespace
 
-// input_dtypes holds five masks; inputs 4 to 8 are checked by check_input_types.
+// Inputs share type relations the masks cannot express: inputs 4 to 8 are checked by
+// check_input_types.
 constinit const OpDesc kOpQLinearConv = {.op_type = "QLinearConv",
                                          .min_inputs = 8,
                                          .max_inputs = 9,

@@ -69,7 +69,8 @@ void check(const OpContext& ctx) { check_input_types(ctx, kTypes); }
 
 }  // namespace
 
-// input_dtypes holds five masks; inputs 4 to 7 are checked by check_input_types.
+// Inputs share type relations the masks cannot express: inputs 4 to 7 are checked by
+// check_input_types.
 constinit const OpDesc kOpQLinearMatMul = {.op_type = "QLinearMatMul",
                                            .min_inputs = 8,
                                            .max_inputs = 8,

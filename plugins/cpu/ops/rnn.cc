@@ -9,7 +9,7 @@ std::unique_ptr<Kernel> create(const OpContext& ctx) {
 
 }  // namespace
 
-// input_dtypes holds five masks; check_recurrent_types checks every input.
+// Inputs share type relations the masks cannot express: check_recurrent_types checks every input.
 constinit const OpDesc kOpRNN = {
     .op_type = "RNN",
     .min_inputs = 3,
