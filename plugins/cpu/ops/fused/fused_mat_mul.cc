@@ -1,0 +1,46 @@
+// com.infer FusedMatMul: Y = act(MatMul(A, B) + bias), bias 1-D over the last axis of Y; made
+// by matmul_bias_activation_fusion for the linear layers of transformers.
+#include "kernels/gemm.h"
+#include "ops/fused/activation_attrs.h"
+
+namespace infer::cpu {
+namespace {
+
+class FusedMatMulKernel final : public Kernel {
+ public:
+  explicit FusedMatMulKernel(FusedActivation act) : act_(act) {}
+
+  void run(KernelContext& ctx) const override {
+    const Tensor& a = ctx.input(0);
+    const Tensor& b = ctx.input(1);
+    const Tensor& bias = ctx.input(2);
+    const MatMulPlan plan = plan_matmul(a.shape, b.shape);
+    if (bias.present() && (bias.shape.size() != 1 || bias.shape[0] != plan.n)) {
+      fail_input(str_cat("bias must have shape [", plan.n, "], got ", shape_str(bias.shape)));
+    }
+    float* y = ctx.output<float>(0, plan.y_shape);
+    matmul<float>(plan, a.as<float>(), b.as<float>(), y);
+    const int64_t total = numel(plan.y_shape);
+    if (total == 0) return;
+    fused_epilogue(act_, y, total / plan.n, plan.n, 1, bias.present() ? bias.as<float>() : nullptr,
+                   nullptr);
+  }
+
+ private:
+  FusedActivation act_;
+};
+
+std::unique_ptr<Kernel> create(const OpContext& ctx) {
+  return std::make_unique<FusedMatMulKernel>(read_fused_activation(ctx));
+}
+
+}  // namespace
+
+constinit const OpDesc kOpFusedMatMul = {.op_type = "FusedMatMul",
+                                         .domain = kInferDomain,
+                                         .min_inputs = 2,
+                                         .max_inputs = 3,
+                                         .input_dtypes = {kF32, kF32, kF32},
+                                         .create = &create};
+
+}  // namespace infer::cpu
