@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "cli.h"
 #include "infer/infer.h"
 #include "npy.h"
 #include "random_inputs.h"
@@ -24,87 +25,37 @@ namespace {
 namespace fs = std::filesystem;
 using infer::app::NpyArray;
 
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-struct Failure : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using infer::app::Check;
+using infer::app::Failure;
+using infer::app::SessionFlags;
+using infer::app::TensorHandle;
+using infer::app::UsageError;
 
-constexpr const char* kUsage =
-    "usage: infer-run [--plugins DIR]... MODEL [options]\n"
-    "       infer-run [--plugins DIR]... --list-plugins\n"
-    "\n"
-    "options:\n"
-    "  --plugins DIR         plugin folder (repeatable; default: the plugins folder\n"
-    "                        beside this program; INFER_PLUGIN_PATH is scanned too)\n"
-    "  --input NAME=FILE     input tensor from a .npy file (repeatable); inputs not\n"
-    "                        given are seeded random data\n"
-    "  --dim NAME=VALUE      value of a symbolic dimension (default 1)\n"
-    "  --seed N              seed for random inputs (default 0)\n"
-    "  --backends A,B        backend priority list (default: all loaded backends)\n"
-    "  --config KEY=VALUE    option passed to plugins (repeatable)\n"
-    "  --output-dir DIR      write each output to DIR/NAME.npy\n"
-    "  --report              print the placement of the graph on backends\n"
-    "  --list-plugins        list plugins found, and files that failed to load\n"
-    "  -h, --help            this help\n";
+std::string Usage() {
+  return std::string(
+             "usage: infer-run [--plugins DIR]... MODEL [options]\n"
+             "       infer-run [--plugins DIR]... --list-plugins\n"
+             "\n"
+             "options:\n") +
+         SessionFlags::Help() +
+         "  --input NAME=FILE     input tensor from a .npy file (repeatable); inputs not\n"
+         "                        given are seeded random data (symbolic dims default to 1)\n"
+         "  --seed N              seed for random inputs (default 0)\n"
+         "  --output-dir DIR      write each output to DIR/NAME.npy\n"
+         "  --report              print the optimisation passes and the placement\n"
+         "  --list-plugins        list plugins found, and files that failed to load\n"
+         "  -h, --help            this help\n";
+}
 
 struct Options {
-  std::vector<std::string> plugin_dirs;
+  SessionFlags session;
   std::string model;
   std::vector<std::pair<std::string, std::string>> inputs;  // name, file
-  std::map<std::string, int64_t> dims;
-  std::vector<std::pair<std::string, std::string>> config;
   uint64_t seed = 0;
-  std::string backends;
   std::string output_dir;
   bool report = false;
   bool list_plugins = false;
 };
-
-// Deleters so every C object is released on every path.
-struct StatusDeleter {
-  void operator()(infer_status* s) const { infer_status_release(s); }
-};
-struct EnvDeleter {
-  void operator()(infer_env* e) const { infer_env_release(e); }
-};
-struct OptionsDeleter {
-  void operator()(infer_session_options* o) const { infer_session_options_release(o); }
-};
-struct SessionDeleter {
-  void operator()(infer_session* s) const { infer_session_release(s); }
-};
-struct TensorDeleter {
-  void operator()(infer_tensor* t) const { infer_tensor_release(t); }
-};
-using TensorHandle = std::unique_ptr<infer_tensor, TensorDeleter>;
-
-// Throws Failure with the status message if `s` is an error.
-void Check(infer_status* s) {
-  std::unique_ptr<infer_status, StatusDeleter> owned(s);
-  if (owned) throw Failure(infer_status_get_message(owned.get()));
-}
-
-std::pair<std::string, std::string> SplitAssignment(const std::string& flag,
-                                                    const std::string& arg) {
-  const size_t eq = arg.find('=');
-  if (eq == std::string::npos || eq == 0) {
-    throw UsageError(flag + " expects NAME=VALUE, got '" + arg + "'");
-  }
-  return {arg.substr(0, eq), arg.substr(eq + 1)};
-}
-
-int64_t ParseInt(const std::string& what, const std::string& text, int64_t min_value) {
-  char* end = nullptr;
-  errno = 0;
-  const long long v = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno != 0 || v < min_value) {
-    throw UsageError(what + " must be an integer >= " + std::to_string(min_value) + ", got '" +
-                     text + "'");
-  }
-  return v;
-}
 
 Options ParseArgs(int argc, char** argv) {
   Options o;
@@ -115,21 +66,14 @@ Options ParseArgs(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "-h" || a == "--help") {
-      std::fputs(kUsage, stdout);
+      std::fputs(Usage().c_str(), stdout);
       std::exit(0);
-    } else if (a == "--plugins") {
-      o.plugin_dirs.push_back(value(i));
+    } else if (o.session.Parse(argc, argv, i)) {
+      continue;
     } else if (a == "--input") {
-      o.inputs.push_back(SplitAssignment(a, value(i)));
-    } else if (a == "--dim") {
-      auto [name, v] = SplitAssignment(a, value(i));
-      o.dims[name] = ParseInt("--dim " + name, v, 0);
-    } else if (a == "--config") {
-      o.config.push_back(SplitAssignment(a, value(i)));
+      o.inputs.push_back(infer::app::SplitAssignment(a, value(i)));
     } else if (a == "--seed") {
-      o.seed = static_cast<uint64_t>(ParseInt("--seed", value(i), 0));
-    } else if (a == "--backends") {
-      o.backends = value(i);
+      o.seed = static_cast<uint64_t>(infer::app::ParseInt("--seed", value(i), 0));
     } else if (a == "--output-dir") {
       o.output_dir = value(i);
     } else if (a == "--report") {
@@ -146,19 +90,6 @@ Options ParseArgs(int argc, char** argv) {
   }
   if (o.model.empty() && !o.list_plugins) throw UsageError("no model given");
   return o;
-}
-
-// Plugins installed or built beside this program: <prefix>/bin/infer-run
-// with <prefix>/plugins (build tree) or <prefix>/lib/infer/plugins (install).
-std::string DefaultPluginDir() {
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) return "";
-  const fs::path prefix = exe.parent_path().parent_path();
-  for (const fs::path& candidate : {prefix / "plugins", prefix / "lib" / "infer" / "plugins"}) {
-    if (fs::is_directory(candidate, ec)) return candidate.string();
-  }
-  return "";
 }
 
 std::string KindNames(uint32_t kinds) {
@@ -266,40 +197,23 @@ void PrintSummary(const char* name, const infer_tensor* t) {
 
 int Main(int argc, char** argv) {
   const Options o = ParseArgs(argc, argv);
-  std::string dirs;
-  for (const auto& d : o.plugin_dirs) {
-    if (!dirs.empty()) dirs += ':';
-    dirs += d;
-  }
-  if (dirs.empty()) dirs = DefaultPluginDir();
-  if (dirs.empty() && std::getenv("INFER_PLUGIN_PATH") == nullptr) {
-    throw Failure("no plugin folder found beside infer-run; pass --plugins DIR");
-  }
-
-  infer_env* env_raw = nullptr;
-  Check(infer_env_create(dirs.c_str(), &env_raw));
-  std::unique_ptr<infer_env, EnvDeleter> env(env_raw);
+  const std::string dirs = o.session.PluginDirs("infer-run");
+  infer::app::EnvHandle env = o.session.CreateEnv(dirs);
   if (o.list_plugins) {
     ListPlugins(env.get(), dirs);
     if (o.model.empty()) return 0;
   }
-
-  infer_session_options* opts_raw = nullptr;
-  Check(infer_session_options_create(&opts_raw));
-  std::unique_ptr<infer_session_options, OptionsDeleter> opts(opts_raw);
-  if (!o.backends.empty())
-    Check(infer_session_options_set_backends(opts.get(), o.backends.c_str()));
-  for (const auto& [k, v] : o.config) {
-    Check(infer_session_options_set_config(opts.get(), k.c_str(), v.c_str()));
-  }
-  for (const auto& [k, v] : o.dims) Check(infer_session_options_set_dim(opts.get(), k.c_str(), v));
+  infer::app::OptionsHandle opts = o.session.CreateOptions();
 
   const auto t0 = std::chrono::steady_clock::now();
   infer_session* session_raw = nullptr;
   Check(infer_session_create(env.get(), o.model.c_str(), opts.get(), &session_raw));
-  std::unique_ptr<infer_session, SessionDeleter> session(session_raw);
+  infer::app::SessionHandle session(session_raw);
   const auto t1 = std::chrono::steady_clock::now();
-  if (o.report) std::fputs(infer_session_placement_report(session.get()), stdout);
+  if (o.report) {
+    std::fputs(infer_session_optimization_report(session.get()), stdout);
+    std::fputs(infer_session_placement_report(session.get()), stdout);
+  }
 
   // Inputs: every --input must name a model input.
   const size_t n_in = infer_session_input_count(session.get());
@@ -317,7 +231,8 @@ int Main(int argc, char** argv) {
     desc.struct_size = sizeof(desc);
     Check(infer_session_input_desc(session.get(), i, &desc));
     auto f = files.find(desc.name);
-    inputs.push_back(MakeInput(desc, f != files.end() ? &f->second : nullptr, o.dims, rng));
+    inputs.push_back(
+        MakeInput(desc, f != files.end() ? &f->second : nullptr, o.session.dims, rng));
     input_names.push_back(desc.name);
     std::printf(
         "input  '%s': %s %s%s\n", desc.name,

@@ -58,11 +58,12 @@ int64_t node_opset(const infer_host_api* host, const infer_graph* g, const plugi
 }
 
 const OpDesc* find_node_op(const OpContext& ctx) {
-  return is_default_domain(ctx.node.domain()) ? find_op(ctx.node.op_type()) : nullptr;
+  return find_op(ctx.node.domain(), ctx.node.op_type());
 }
 
 std::string unimplemented_op_message(const OpContext& ctx) {
-  return str_cat("op '", ctx.node.op_type(), "' (domain '", ctx.node.domain(), "', opset ",
+  return str_cat("op '", ctx.node.op_type(), "' (domain '",
+                 is_default_domain(ctx.node.domain()) ? "ai.onnx" : ctx.node.domain(), "', opset ",
                  ctx.opset, ") is not implemented by the cpu backend");
 }
 

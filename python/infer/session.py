@@ -91,13 +91,26 @@ class InferenceSession:
     plugins: plugin folder(s) (default: build/plugins beside libinfer.so).
     dims: values for symbolic dims, e.g. {"batch": 8}.
     config: key/value options for plugins, e.g. {"cpu.threads": "2"}.
+    optimization_level: 0 none, 1 basic, 2 extended, 3 layout (default: 3).
+    optimized_model_path: also write the optimised graph there (infer's format).
     """
 
-    def __init__(self, path_or_bytes, backends=None, plugins=None, dims=None, config=None):
+    def __init__(self, path_or_bytes, backends=None, plugins=None, dims=None, config=None,
+                 optimization_level=None, optimized_model_path=None):
         self._lib = _capi.load_library()
         self._env = get_environment(plugins)  # kept: the session needs its plugins loaded
         self._handle = c_void_p()
         opts = self._make_options(backends, dims, config)
+        try:
+            if optimization_level is not None:
+                self._lib.infer_session_options_set_optimization_level(opts,
+                                                                       int(optimization_level))
+            if optimized_model_path is not None:
+                self._lib.infer_session_options_set_optimized_model_path(
+                    opts, os.fsencode(os.fspath(optimized_model_path)))
+        except BaseException:
+            self._lib.infer_session_options_release(opts)
+            raise
         try:
             out = ctypes.byref(self._handle)
             if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
@@ -153,6 +166,14 @@ class InferenceSession:
 
     def placement_report(self) -> str:
         return _text(self._lib.infer_session_placement_report(self._handle))
+
+    def optimization_report(self) -> str:
+        """Each optimisation pass run, nodes changed, node counts before/after."""
+        return _text(self._lib.infer_session_optimization_report(self._handle))
+
+    def node_count(self) -> int:
+        """Operators in the optimised graph this session runs."""
+        return int(self._lib.infer_session_node_count(self._handle))
 
     def run(self, output_names: Sequence[str] | None,
             input_feed: Mapping[str, np.ndarray]) -> list[np.ndarray]:

@@ -86,6 +86,15 @@ INFER_API infer_status* infer_session_options_set_config(infer_session_options* 
 /* Value for a symbolic dimension, e.g. "batch" = 8 (used for static planning). */
 INFER_API infer_status* infer_session_options_set_dim(infer_session_options* opts,
                                                       const char* symbol, int64_t value);
+/* Graph optimisation level, as in ONNX Runtime: 0 none, 1 basic, 2 extended
+ * (per-backend fusions), 3 layout (default, the highest). */
+INFER_API infer_status* infer_session_options_set_optimization_level(infer_session_options* opts,
+                                                                     int level);
+/* Writes the optimised graph to `path` in infer's own model format when the
+ * session is created; loading that file later skips the passes. NULL or ""
+ * turns it off. */
+INFER_API infer_status* infer_session_options_set_optimized_model_path(
+    infer_session_options* opts, const char* path);
 
 /* ---- session --------------------------------------------------------- */
 INFER_API infer_status* infer_session_create(infer_env* env, const char* model_path,
@@ -120,6 +129,11 @@ INFER_API infer_status* infer_session_output_desc(const infer_session* session, 
 
 /* Human-readable placement report: partitions, backends, node counts. */
 INFER_API const char* infer_session_placement_report(const infer_session* session);
+/* Human-readable optimisation report: each pass run, nodes it changed, node
+ * counts before/after, and passes that failed and were rolled back. */
+INFER_API const char* infer_session_optimization_report(const infer_session* session);
+/* Operators in the optimised graph the session runs. */
+INFER_API size_t infer_session_node_count(const infer_session* session);
 
 /* Runs the model. inputs[i] is bound to input_names[i]. Outputs named in
  * output_names (all outputs if n_outputs == 0 and output_names == NULL,

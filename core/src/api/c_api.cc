@@ -3,6 +3,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -35,6 +36,8 @@ struct infer_session {
     std::vector<const char*> symbols;
   };
   std::vector<Desc> input_descs, output_descs;
+  mutable std::once_flag optimization_once;
+  mutable std::string optimization_text;
 };
 
 struct infer_tensor {
@@ -214,6 +217,29 @@ infer_status* infer_session_options_set_config(infer_session_options* opts, cons
   });
 }
 
+infer_status* infer_session_options_set_optimization_level(infer_session_options* opts,
+                                                          int level) {
+  return Guard([&]() -> absl::Status {
+    if (opts == nullptr) return NullArg("options");
+    if (level < 0 || level > infer::core::kMaxOptimizationLevel) {
+      return absl::InvalidArgumentError(absl::StrCat("optimization level ", level,
+                                                     " does not exist; levels are 0 (none), 1 "
+                                                     "(basic), 2 (extended) and 3 (layout)"));
+    }
+    opts->options.optimization_level = level;
+    return absl::OkStatus();
+  });
+}
+
+infer_status* infer_session_options_set_optimized_model_path(infer_session_options* opts,
+                                                             const char* path) {
+  return Guard([&]() -> absl::Status {
+    if (opts == nullptr) return NullArg("options");
+    opts->options.optimized_model_path = path ? path : "";
+    return absl::OkStatus();
+  });
+}
+
 infer_status* infer_session_options_set_dim(infer_session_options* opts, const char* symbol,
                                             int64_t value) {
   return Guard([&]() -> absl::Status {
@@ -304,6 +330,19 @@ infer_status* infer_session_output_desc(const infer_session* s, size_t i, infer_
 
 const char* infer_session_placement_report(const infer_session* s) {
   return s ? s->session->placement_report().c_str() : "";
+}
+
+const char* infer_session_optimization_report(const infer_session* s) {
+  if (s == nullptr) return "";
+  // Built once: the returned pointer lives as long as the session.
+  std::call_once(s->optimization_once, [s] {
+    s->optimization_text = s->session->optimization_report().Describe();
+  });
+  return s->optimization_text.c_str();
+}
+
+size_t infer_session_node_count(const infer_session* s) {
+  return s ? s->session->graph().live_node_count() : 0;
 }
 
 infer_status* infer_session_run(infer_session* s, const char* const* input_names,

@@ -130,13 +130,16 @@ absl::StatusOr<size_t> Graph::AddNode(Node node) {
     }
     out.producer = id;
   }
+  if (hooks_ != nullptr && node.backend.empty()) node.backend = hooks_->current_backend();
   nodes_.push_back(std::move(node));
+  ++version_;
   return id;
 }
 
 absl::Status Graph::SetNodeInput(size_t node, size_t index, size_t value) {
   if (!valid_node(node)) return absl::OutOfRangeError("bad node id");
   if (value != kNoValue && !valid_value(value)) return absl::OutOfRangeError("bad value id");
+  ++version_;
   auto& inputs = nodes_[node].inputs;
   if (index >= inputs.size()) inputs.resize(index + 1, kNoValue);
   inputs[index] = value;
@@ -149,7 +152,130 @@ absl::Status Graph::RemoveNode(size_t node) {
     if (v != kNoValue) values_[v].producer = kNoNode;
   }
   nodes_[node].removed = true;
+  ++version_;
   return absl::OkStatus();
+}
+
+absl::Status Graph::ReplaceUses(size_t from, size_t to) {
+  if (!valid_value(from) || !valid_value(to)) return absl::OutOfRangeError("bad value id");
+  if (from == to) return absl::OkStatus();
+  if (values_[from].is_graph_output) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("value '", values_[from].name, "' is a graph output"));
+  }
+  std::vector<size_t> readers = Consumers(from);
+  for (size_t n : readers) {
+    const Node& node = nodes_[n];
+    if (std::find(node.implicit_inputs.begin(), node.implicit_inputs.end(), from) !=
+        node.implicit_inputs.end()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "value '", values_[from].name, "' is read by a subgraph of ", node.Describe()));
+    }
+  }
+  for (size_t n : readers) {
+    for (size_t& v : nodes_[n].inputs) {
+      if (v == from) v = to;
+    }
+  }
+  ++version_;
+  return absl::OkStatus();
+}
+
+absl::Status Graph::RemoveInitializer(size_t value) {
+  if (!valid_value(value)) return absl::OutOfRangeError("bad value id");
+  Value& v = values_[value];
+  if (!v.constant) {
+    return absl::FailedPreconditionError(absl::StrCat("value '", v.name, "' is not an initializer"));
+  }
+  if (!Consumers(value).empty() || v.is_graph_output || v.is_graph_input) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("initializer '", v.name, "' is still read or is a graph input/output"));
+  }
+  v.constant.reset();
+  return absl::OkStatus();
+}
+
+absl::Status Graph::FoldNode(size_t node) {
+  if (!valid_node(node)) return absl::OutOfRangeError("bad node id");
+  if (hooks_ == nullptr) {
+    return absl::FailedPreconditionError("constant folding is only available while passes run");
+  }
+  const Node& n = nodes_[node];
+  for (size_t v : n.inputs) {
+    if (v != kNoValue && !values_[v].constant) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(n.Describe(), ": input '", values_[v].name, "' is not constant"));
+    }
+  }
+  if (!n.implicit_inputs.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(n.Describe(), " has subgraphs"));
+  }
+  INFER_ASSIGN_OR_RETURN(std::vector<TensorPtr> outputs, hooks_->EvaluateNode(*this, node));
+  if (outputs.size() != n.outputs.size()) {
+    return absl::InternalError(absl::StrCat(n.Describe(), ": evaluation returned ",
+                                            outputs.size(), " outputs"));
+  }
+  const std::vector<size_t> out_ids = n.outputs;
+  INFER_RETURN_IF_ERROR(RemoveNode(node));
+  for (size_t i = 0; i < out_ids.size(); ++i) {
+    if (out_ids[i] == kNoValue || !outputs[i]) continue;
+    Value& v = values_[out_ids[i]];
+    v.dtype = outputs[i]->dtype();
+    v.shape = Shape::Of(outputs[i]->shape());
+    v.constant = std::move(outputs[i]);
+  }
+  return absl::OkStatus();
+}
+
+std::string Graph::UniqueName(std::string_view prefix) const {
+  std::string name(prefix.empty() ? "v" : prefix);
+  if (!FindValue(name)) return name;
+  for (size_t i = 1;; ++i) {
+    std::string candidate = absl::StrCat(name, "_", i);
+    if (!FindValue(candidate)) return candidate;
+  }
+}
+
+std::unique_ptr<Graph> Graph::Clone() const {
+  auto g = std::make_unique<Graph>(parent_);
+  g->values_ = values_;
+  g->inputs_ = inputs_;
+  g->outputs_ = outputs_;
+  g->opsets_ = opsets_;
+  g->metadata_ = metadata_;
+  g->value_by_name_ = value_by_name_;
+  g->hooks_ = hooks_;
+  g->nodes_.reserve(nodes_.size());
+  for (const Node& n : nodes_) {
+    Node copy;
+    copy.op_type = n.op_type;
+    copy.domain = n.domain;
+    copy.name = n.name;
+    copy.inputs = n.inputs;
+    copy.outputs = n.outputs;
+    copy.implicit_inputs = n.implicit_inputs;
+    copy.removed = n.removed;
+    copy.backend = n.backend;
+    for (const auto& [attr_name, a] : n.attributes) {
+      Attribute c;
+      c.type = a.type;
+      c.i = a.i;
+      c.f = a.f;
+      c.s = a.s;
+      c.ints = a.ints;
+      c.floats = a.floats;
+      c.strings = a.strings;
+      for (const std::string& str : c.strings) c.string_ptrs.push_back(str.c_str());
+      c.tensor = a.tensor;
+      if (a.graph) {
+        c.graph = a.graph->Clone();
+        c.graph->parent_ = g.get();
+      }
+      copy.attributes.emplace_back(attr_name, std::move(c));
+    }
+    g->nodes_.push_back(std::move(copy));
+  }
+  return g;
 }
 
 absl::Status Graph::SetOutput(size_t index, size_t value) {
@@ -173,6 +299,27 @@ int64_t Graph::Opset(std::string_view domain) const {
   auto it = opsets_.find(NormalizeDomain(domain));
   if (it != opsets_.end()) return it->second;
   return parent_ != nullptr ? parent_->Opset(domain) : 0;
+}
+
+const std::vector<size_t>& Graph::Consumers(size_t v) const {
+  if (consumers_version_ != version_ || consumers_.size() != values_.size()) {
+    consumers_.assign(values_.size(), {});
+    for (size_t n = 0; n < nodes_.size(); ++n) {
+      if (nodes_[n].removed) continue;
+      for (size_t in : nodes_[n].inputs) {
+        if (in != kNoValue) consumers_[in].push_back(n);
+      }
+      for (size_t in : nodes_[n].implicit_inputs) consumers_[in].push_back(n);
+    }
+    consumers_version_ = version_;
+  }
+  return consumers_[v];
+}
+
+size_t Graph::initializer_count() const {
+  return static_cast<size_t>(std::count_if(values_.begin(), values_.end(), [](const Value& v) {
+    return v.constant && !v.is_graph_input;
+  }));
 }
 
 size_t Graph::live_node_count() const {
@@ -281,6 +428,7 @@ absl::Status Graph::ResolveImplicitInputs() {
       }
     }
     nodes_[n].implicit_inputs = std::move(implicit);
+    ++version_;
   }
   return absl::OkStatus();
 }

@@ -81,6 +81,9 @@ struct Node {
   // (filled by Graph::ResolveImplicitInputs); they order the node like inputs.
   std::vector<size_t> implicit_inputs;
   bool removed = false;
+  // Backend the node was placed on before the backend-specific optimisation
+  // levels ran; "" before placement. Read by passes through node_backend.
+  std::string backend;
 
   const Attribute* FindAttribute(std::string_view name) const;
   Attribute& SetAttribute(const std::string& name);  // creates or replaces
@@ -89,6 +92,18 @@ struct Node {
 
 // Normalises "ai.onnx" to "" so both spellings of the default domain match.
 std::string NormalizeDomain(std::string_view domain);
+
+// What the optimiser lends a graph while passes run: evaluation of constant
+// nodes on the session's backends, and the backend new nodes are placed on.
+class OptimizationHooks {
+ public:
+  virtual ~OptimizationHooks() = default;
+  // Runs `node` (all inputs constant) and returns its outputs.
+  virtual absl::StatusOr<std::vector<TensorPtr>> EvaluateNode(const Graph& graph,
+                                                              size_t node) = 0;
+  // Backend of the pass running now ("" for backend-independent passes).
+  virtual const std::string& current_backend() const = 0;
+};
 
 class Graph {
  public:
@@ -111,13 +126,31 @@ class Graph {
   absl::Status SetNodeInput(size_t node, size_t index, size_t value);
   absl::Status RemoveNode(size_t node);
   absl::Status SetOutput(size_t index, size_t value);
+  // Rewires every live reader of `from` to `to`; refuses graph outputs and
+  // values read by subgraphs (they name values, so rewiring would not reach them).
+  absl::Status ReplaceUses(size_t from, size_t to);
+  // Drops the data of an initializer nobody reads; the value stays, unused.
+  absl::Status RemoveInitializer(size_t value);
+  // Evaluates a constant node through the hooks and makes its outputs initializers.
+  absl::Status FoldNode(size_t node);
+  // A value name not in use, "prefix", "prefix_1", ...
+  std::string UniqueName(std::string_view prefix) const;
+  // Deep copy (subgraphs included; constant tensors are shared, they are immutable).
+  std::unique_ptr<Graph> Clone() const;
+
+  OptimizationHooks* hooks() const { return hooks_; }
+  void set_hooks(OptimizationHooks* hooks) { hooks_ = hooks; }
 
   // --- reading ------------------------------------------------------------
   const Graph* parent() const { return parent_; }
+  void set_parent(const Graph* parent) { parent_ = parent; }
   size_t node_count() const { return nodes_.size(); }
   size_t value_count() const { return values_.size(); }
   const Node& node(size_t id) const { return nodes_[id]; }
-  Node& mutable_node(size_t id) { return nodes_[id]; }
+  Node& mutable_node(size_t id) {
+    ++version_;
+    return nodes_[id];
+  }
   const Value& value(size_t id) const { return values_[id]; }
   Value& mutable_value(size_t id) { return values_[id]; }
   bool valid_node(size_t id) const { return id < nodes_.size() && !nodes_[id].removed; }
@@ -130,6 +163,10 @@ class Graph {
   const std::map<std::string, int64_t>& opsets() const { return opsets_; }
   const std::map<std::string, std::string>& metadata() const { return metadata_; }
   size_t live_node_count() const;
+  // Live nodes reading `v` (inputs and implicit inputs), ascending, with repeats.
+  const std::vector<size_t>& Consumers(size_t v) const;
+  // Initializers (values with constant data) that are not graph inputs.
+  size_t initializer_count() const;
 
   // Live node ids in an order where producers come before consumers, or an
   // error naming a node on a cycle.
@@ -158,6 +195,11 @@ class Graph {
   std::map<std::string, int64_t> opsets_;
   std::map<std::string, std::string> metadata_;
   absl::flat_hash_map<std::string, size_t> value_by_name_;
+  OptimizationHooks* hooks_ = nullptr;
+  // Consumer lists, rebuilt lazily when the structure changed since.
+  size_t version_ = 0;
+  mutable size_t consumers_version_ = static_cast<size_t>(-1);
+  mutable std::vector<std::vector<size_t>> consumers_;
 };
 
 }  // namespace infer::core

@@ -424,6 +424,41 @@ const char* ConfigGet(const infer_config* cfg, const char* key) {
   return it == cfg->values.end() ? nullptr : it->second.c_str();
 }
 
+// --- optimisation (ABI 1.2) ---------------------------------------------------
+size_t ValueProducer(const infer_graph* g, size_t v) {
+  if (g == nullptr || !AsGraph(g).valid_value(v)) return INFER_NO_NODE;
+  return AsGraph(g).value(v).producer;
+}
+size_t ValueConsumerCount(const infer_graph* g, size_t v) {
+  if (g == nullptr || !AsGraph(g).valid_value(v)) return 0;
+  return AsGraph(g).Consumers(v).size();
+}
+size_t ValueConsumer(const infer_graph* g, size_t v, size_t i) {
+  if (g == nullptr || !AsGraph(g).valid_value(v)) return INFER_NO_NODE;
+  const std::vector<size_t>& c = AsGraph(g).Consumers(v);
+  return i < c.size() ? c[i] : INFER_NO_NODE;
+}
+infer_status* GraphReplaceUses(infer_graph* g, size_t from, size_t to) {
+  return Guard([&] { return g ? AsGraph(g).ReplaceUses(from, to) : NullArg("graph"); });
+}
+infer_status* GraphRemoveInitializer(infer_graph* g, size_t v) {
+  return Guard([&] { return g ? AsGraph(g).RemoveInitializer(v) : NullArg("graph"); });
+}
+infer_status* GraphFoldNode(infer_graph* g, size_t n) {
+  return Guard([&] { return g ? AsGraph(g).FoldNode(n) : NullArg("graph"); });
+}
+const char* NodeBackend(const infer_graph* g, size_t n) {
+  const Node* node = NodeOrNull(g, n);
+  return node ? node->backend.c_str() : kEmpty;
+}
+const char* GraphUniqueName(infer_graph* g, const char* prefix) {
+  if (g == nullptr) return kEmpty;
+  // One buffer per thread: passes of different sessions may run concurrently.
+  thread_local std::string name;
+  name = AsGraph(g).UniqueName(prefix ? prefix : "");
+  return name.c_str();
+}
+
 infer_host_api MakeHostApi() {
   infer_host_api h{};
   h.struct_size = sizeof(infer_host_api);
@@ -475,6 +510,14 @@ infer_host_api MakeHostApi() {
   h.capability_refuse = CapabilityRefuse;
   h.run_allocate_output = RunAllocateOutput;
   h.config_get = ConfigGet;
+  h.value_producer = ValueProducer;
+  h.value_consumer_count = ValueConsumerCount;
+  h.value_consumer = ValueConsumer;
+  h.graph_replace_uses = GraphReplaceUses;
+  h.graph_remove_initializer = GraphRemoveInitializer;
+  h.graph_fold_node = GraphFoldNode;
+  h.node_backend = NodeBackend;
+  h.graph_unique_name = GraphUniqueName;
   return h;
 }
 

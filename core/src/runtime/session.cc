@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "api/status.h"
+#include "serialize/model_file.h"
 #include "spdlog/spdlog.h"
 
 namespace infer::core {
@@ -60,6 +61,7 @@ absl::StatusOr<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const E
   INFER_RETURN_IF_ERROR(s->Import(bytes, len, format, model_dir));
   INFER_RETURN_IF_ERROR(s->ApplyDimOverrides());
   INFER_RETURN_IF_ERROR(InferGraphShapes(*s->graph_, s->env_->schemas));
+  INFER_RETURN_IF_ERROR(s->Optimize());
   INFER_RETURN_IF_ERROR(s->PlaceAndCompile());
   return s;
 }
@@ -67,19 +69,30 @@ absl::StatusOr<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const E
 absl::Status Session::Import(const void* bytes, size_t len, std::string_view format,
                              const std::string& model_dir) {
   if (bytes == nullptr || len == 0) return absl::InvalidArgumentError("the model is empty");
-  INFER_ASSIGN_OR_RETURN(const PluginRecord* frontend,
-                         ChooseFrontend(*env_->plugins, bytes, len, format));
-  graph_ = std::make_unique<Graph>();
-  INFER_RETURN_IF_ERROR(FromC(frontend->frontend->load(
-      frontend->state, bytes, len, model_dir.empty() ? nullptr : model_dir.c_str(), AsC(*graph_))));
+  std::string source;
+  if (IsOptimizedModel(bytes, len)) {
+    INFER_ASSIGN_OR_RETURN(OptimizedModel model, ReadOptimizedModel(bytes, len));
+    graph_ = std::move(model.graph);
+    optimization_.level = model.level;
+    from_optimized_file_ = true;
+    source = absl::StrCat("an optimized model file (level ", model.level, ", written by infer ",
+                          model.producer_version, ")");
+  } else {
+    INFER_ASSIGN_OR_RETURN(const PluginRecord* frontend,
+                           ChooseFrontend(*env_->plugins, bytes, len, format));
+    graph_ = std::make_unique<Graph>();
+    INFER_RETURN_IF_ERROR(FromC(
+        frontend->frontend->load(frontend->state, bytes, len,
+                                 model_dir.empty() ? nullptr : model_dir.c_str(), AsC(*graph_))));
+    source = absl::StrCat("frontend '", frontend->name, "'");
+  }
   INFER_RETURN_IF_ERROR(graph_->ResolveImplicitInputs());
   INFER_RETURN_IF_ERROR(graph_->Validate());
   if (graph_->outputs().empty()) return absl::InvalidArgumentError("the model has no outputs");
   for (size_t v : graph_->inputs()) {
     if (!graph_->value(v).constant) inputs_.push_back(v);
   }
-  spdlog::debug("imported model with {} nodes through frontend '{}'", graph_->live_node_count(),
-                frontend->name);
+  spdlog::debug("imported model with {} nodes from {}", graph_->live_node_count(), source);
   return absl::OkStatus();
 }
 
@@ -99,7 +112,7 @@ absl::Status Session::ApplyDimOverrides() {
   return absl::OkStatus();
 }
 
-absl::Status Session::PlaceAndCompile() {
+absl::StatusOr<std::vector<const PluginRecord*>> Session::ResolveBackends() const {
   const PluginRegistry& plugins = *env_->plugins;
   std::vector<const PluginRecord*> backends;
   if (options_.backends.empty()) {
@@ -107,20 +120,47 @@ absl::Status Session::PlaceAndCompile() {
     std::stable_sort(
         backends.begin(), backends.end(),
         [](const PluginRecord* a, const PluginRecord* b) { return a->score > b->score; });
-  } else {
-    for (const std::string& name : options_.backends) {
-      const PluginRecord* r = plugins.FindLoaded(name, INFER_PLUGIN_BACKEND);
-      if (r == nullptr) {
-        std::vector<std::string> loaded;
-        for (const PluginRecord* b : plugins.OfKind(INFER_PLUGIN_BACKEND))
-          loaded.push_back(b->name);
-        return absl::NotFoundError(
-            absl::StrCat("backend '", name, "' is not loaded (loaded: ",
-                         loaded.empty() ? "none" : absl::StrJoin(loaded, ", "), ")"));
-      }
-      backends.push_back(r);
-    }
+    return backends;
   }
+  for (const std::string& name : options_.backends) {
+    const PluginRecord* r = plugins.FindLoaded(name, INFER_PLUGIN_BACKEND);
+    if (r == nullptr) {
+      std::vector<std::string> loaded;
+      for (const PluginRecord* b : plugins.OfKind(INFER_PLUGIN_BACKEND)) loaded.push_back(b->name);
+      return absl::NotFoundError(
+          absl::StrCat("backend '", name, "' is not loaded (loaded: ",
+                       loaded.empty() ? "none" : absl::StrJoin(loaded, ", "), ")"));
+    }
+    backends.push_back(r);
+  }
+  return backends;
+}
+
+absl::Status Session::Optimize() {
+  INFER_ASSIGN_OR_RETURN(std::vector<const PluginRecord*> backends, ResolveBackends());
+  if (from_optimized_file_) {
+    // The passes ran when the file was written; running them again could
+    // only repeat or undo that work.
+    optimization_.from_optimized_file = true;
+    optimization_.nodes_before = optimization_.nodes_after = graph_->live_node_count();
+  } else {
+    OptimizerContext ctx;
+    ctx.plugins = env_->plugins.get();
+    ctx.schemas = &env_->schemas;
+    ctx.backends = std::move(backends);
+    ctx.config = &config_;
+    INFER_ASSIGN_OR_RETURN(optimization_,
+                           OptimizeGraph(graph_, options_.optimization_level, ctx));
+  }
+  if (!options_.optimized_model_path.empty()) {
+    INFER_RETURN_IF_ERROR(
+        WriteOptimizedModel(*graph_, optimization_.level, options_.optimized_model_path));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Session::PlaceAndCompile() {
+  INFER_ASSIGN_OR_RETURN(std::vector<const PluginRecord*> backends, ResolveBackends());
   plan_context_.backends = std::move(backends);
   plan_context_.config = &config_;
   INFER_ASSIGN_OR_RETURN(plan_, ExecutionPlan::Build(*graph_, plan_context_));

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "ir/graph.h"
+#include "optimizer/optimizer.h"
 #include "plugin/abi_objects.h"
 #include "plugin/plugin_registry.h"
 #include "runtime/execution_plan.h"
@@ -19,6 +20,9 @@ struct SessionOptions {
   std::vector<std::string> backends;  // priority order; empty = every loaded backend
   std::map<std::string, std::string, std::less<>> config;
   std::map<std::string, int64_t, std::less<>> dims;  // symbolic dim -> value
+  int optimization_level = kMaxOptimizationLevel;     // 0 none .. 3 layout
+  // When set, the optimised graph is written there (infer's own model format).
+  std::string optimized_model_path;
 };
 
 // Shared by every session of an environment.
@@ -43,6 +47,7 @@ class Session {
   const std::vector<size_t>& inputs() const { return inputs_; }
   const std::vector<size_t>& outputs() const { return graph_->outputs(); }
   const std::string& placement_report() const { return report_; }
+  const OptimizationReport& optimization_report() const { return optimization_; }
 
   // Binds inputs by name, runs every partition, returns the requested outputs
   // (all outputs if `output_names` is empty). Safe to call concurrently.
@@ -55,6 +60,8 @@ class Session {
   absl::Status Import(const void* bytes, size_t len, std::string_view format,
                       const std::string& model_dir);
   absl::Status ApplyDimOverrides();
+  absl::StatusOr<std::vector<const PluginRecord*>> ResolveBackends() const;
+  absl::Status Optimize();
   absl::Status PlaceAndCompile();
   absl::Status CheckInput(size_t value, const Tensor& t,
                           std::map<std::string, int64_t, std::less<>>& symbols) const;
@@ -67,6 +74,8 @@ class Session {
   PlanContext plan_context_;
   std::unique_ptr<ExecutionPlan> plan_;
   std::string report_;
+  OptimizationReport optimization_;
+  bool from_optimized_file_ = false;
 };
 
 }  // namespace infer::core

@@ -28,7 +28,7 @@ extern "C" {
 
 #define INFER_PLUGIN_ABI_MAJOR 1
 /* Minor 1: the float8 dtypes (additive; a minor-0 plugin never sees them unasked). */
-#define INFER_PLUGIN_ABI_MINOR 1
+#define INFER_PLUGIN_ABI_MINOR 2
 #define INFER_PLUGIN_ENTRY_SYMBOL "infer_plugin_entry"
 
 #if defined(_WIN32)
@@ -90,6 +90,8 @@ typedef enum infer_dtype {
 #define INFER_RANK_UNKNOWN ((size_t)-1)
 /* Value id meaning "optional input/output not present". */
 #define INFER_NO_VALUE ((size_t)-1)
+/* "No such node" in node ids (e.g. the producer of a graph input). */
+#define INFER_NO_NODE ((size_t)-1)
 
 /* A dense, row-major tensor in host memory. Plain data; used in arrays. */
 typedef struct infer_tensor_view {
@@ -260,6 +262,31 @@ typedef struct infer_host_api {
   /* --- configuration ------------------------------------------------------ */
   /* Value for key, or NULL. Keys are plain strings like "cpu.threads". */
   const char* (*config_get)(const infer_config* cfg, const char* key);
+
+  /* --- ABI 1.2: graph optimisation (passes) -------------------------------
+   * Present when struct_size covers them; the host checks nothing else. */
+  /* Node writing `value`, or INFER_NO_NODE (graph input, initializer). */
+  size_t (*value_producer)(const infer_graph* g, size_t value);
+  /* Live nodes reading `value` (a node reading it twice is listed twice), in
+   * node-id order. Subgraph reads count as reads by the node owning them. */
+  size_t (*value_consumer_count)(const infer_graph* g, size_t value);
+  size_t (*value_consumer)(const infer_graph* g, size_t value, size_t i);
+  /* Makes every live node that reads `from` read `to` instead. Fails
+   * (graph unchanged) if `from` is a graph output or read by a subgraph. */
+  infer_status* (*graph_replace_uses)(infer_graph* g, size_t from, size_t to);
+  /* Drops the data of an initializer that nothing reads any more. */
+  infer_status* (*graph_remove_initializer)(infer_graph* g, size_t value);
+  /* Evaluates a node whose inputs are all constants on the session's
+   * backends, turns its outputs into initializers and removes the node.
+   * Fails (graph unchanged) when no backend can run it; the node is kept. */
+  infer_status* (*graph_fold_node)(infer_graph* g, size_t node);
+  /* Backend a node was placed on before the backend-specific levels ("cpu"),
+   * or "" before placement. Nodes a backend-specific pass adds are placed on
+   * that pass's backend. */
+  const char* (*node_backend)(const infer_graph* g, size_t node);
+  /* A value name not used in the graph yet, starting with `prefix`. The
+   * returned string lives until the next call on this graph. */
+  const char* (*graph_unique_name)(infer_graph* g, const char* prefix);
 } infer_host_api;
 
 /* ------------------------------------------------------------------------ */
@@ -321,18 +348,33 @@ typedef struct infer_backend_api {
 } infer_backend_api;
 
 /* --- graph optimisation pass ---------------------------------------------- */
+/* Levels, as in ONNX Runtime. Level 1 passes run before placement and must
+ * keep the graph in standard operators any backend could run; level 2 and 3
+ * passes name the backend they serve and may only rewrite nodes placed on it
+ * (host->node_backend), typically into that backend's own fused operators. */
+typedef enum infer_opt_level {
+  INFER_OPT_NONE = 0,
+  INFER_OPT_BASIC = 1,    /* constant folding, dead code, CSE, simplifications */
+  INFER_OPT_EXTENDED = 2, /* per backend: fusions */
+  INFER_OPT_LAYOUT = 3    /* per backend: data layout (e.g. NCHWc) */
+} infer_opt_level;
+
 typedef struct infer_pass_info {
   size_t struct_size;
-  const char* name;
-  int32_t level;       /* 1 basic, 2 extended, 3 layout */
-  const char* backend; /* NULL for backend-independent passes */
+  const char* name;    /* unique among all loaded passes, e.g. "constant_folding" */
+  int32_t level;       /* infer_opt_level */
+  const char* backend; /* NULL for backend-independent passes (level 1) */
+  /* Passes of one level run in ascending order, ties by name. */
+  int32_t order;
 } infer_pass_info;
 
 typedef struct infer_pass_api {
   size_t struct_size;
   size_t (*pass_count)(void* plugin_state);
   void (*pass_info)(void* plugin_state, size_t index, infer_pass_info* out);
-  /* Rewrite g in place; report how many nodes changed. */
+  /* Rewrite g in place; report how many nodes changed (removed, added or
+   * rewired). The host checks the graph after each pass and restores the
+   * graph from before the pass if it fails or leaves the graph invalid. */
   infer_status* (*pass_run)(void* plugin_state, size_t index, infer_graph* g,
                             const infer_config* cfg, size_t* out_changed);
 } infer_pass_api;

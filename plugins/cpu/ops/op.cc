@@ -11,6 +11,8 @@ namespace {
 constinit const OpDesc* const kOps[] = {
 #define INFER_CPU_OP(name) &kOp##name,
 #include "kernel_list.inc"
+#include "kernel_list_fused.inc"
+#include "kernel_list_layout.inc"
 #undef INFER_CPU_OP
 };
 
@@ -25,9 +27,10 @@ std::optional<infer_attr_view> typed_attr(const OpContext& ctx, const char* name
 
 }  // namespace
 
-const OpDesc* find_op(std::string_view op_type) {
+const OpDesc* find_op(std::string_view domain, std::string_view op_type) {
+  if (domain == "ai.onnx") domain = "";
   for (const OpDesc* d : kOps) {
-    if (op_type == d->op_type) return d;
+    if (op_type == d->op_type && domain == d->domain) return d;
   }
   return nullptr;
 }

@@ -66,8 +66,12 @@ struct OpContext {
   std::optional<size_t> input_rank(size_t i) const;
 };
 
+// The engine's own operators (fused and layout ops that optimisation passes create).
+inline constexpr const char* kInferDomain = "com.infer";
+
 struct OpDesc {
-  const char* op_type;  // in the default ONNX domain
+  const char* op_type;
+  const char* domain = "";  // "" = the default ONNX domain; kInferDomain for the engine's ops
   size_t min_inputs = 1;
   size_t max_inputs = 1;
   // Allowed dtypes per input; inputs past the last non-zero entry reuse it (variadic ops).
@@ -83,10 +87,12 @@ struct OpDesc {
 
 #define INFER_CPU_OP(name) extern const OpDesc kOp##name;
 #include "kernel_list.inc"
+#include "kernel_list_fused.inc"
+#include "kernel_list_layout.inc"
 #undef INFER_CPU_OP
 
-// Descriptor for an op type of the default domain, or null.
-const OpDesc* find_op(std::string_view op_type);
+// Descriptor for an op type of a domain ("" or "ai.onnx" = default), or null.
+const OpDesc* find_op(std::string_view domain, std::string_view op_type);
 DtypeMask allowed_dtypes(const OpDesc& desc, size_t input);
 // "float32 or int64"
 std::string dtype_mask_str(DtypeMask mask);

@@ -1,0 +1,116 @@
+#include "cli.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+
+namespace infer::app {
+namespace fs = std::filesystem;
+
+void Check(infer_status* s) {
+  std::unique_ptr<infer_status, StatusDeleter> owned(s);
+  if (owned) throw Failure(infer_status_get_message(owned.get()));
+}
+
+std::pair<std::string, std::string> SplitAssignment(const std::string& flag,
+                                                    const std::string& arg) {
+  const size_t eq = arg.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw UsageError(flag + " expects NAME=VALUE, got '" + arg + "'");
+  }
+  return {arg.substr(0, eq), arg.substr(eq + 1)};
+}
+
+int64_t ParseInt(const std::string& what, const std::string& text, int64_t min_value) {
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || errno != 0 || v < min_value) {
+    throw UsageError(what + " must be an integer >= " + std::to_string(min_value) + ", got '" +
+                     text + "'");
+  }
+  return v;
+}
+
+const char* SessionFlags::Help() {
+  return "  --plugins DIR         plugin folder (repeatable; default: the plugins folder\n"
+         "                        beside this program; INFER_PLUGIN_PATH is scanned too)\n"
+         "  --dim NAME=VALUE      value of a symbolic dimension\n"
+         "  --backends A,B        backend priority list (default: all loaded backends)\n"
+         "  --config KEY=VALUE    option passed to plugins (repeatable), e.g.\n"
+         "                        optimizer.disable=PASS,PASS\n"
+         "  -O LEVEL              graph optimisation: 0 none, 1 basic, 2 extended,\n"
+         "                        3 layout (default 3)\n";
+}
+
+bool SessionFlags::Parse(int argc, char** argv, int& i) {
+  const std::string a = argv[i];
+  auto value = [&]() -> std::string {
+    if (i + 1 >= argc) throw UsageError(a + " needs a value");
+    return argv[++i];
+  };
+  if (a == "--plugins") {
+    plugin_dirs.push_back(value());
+  } else if (a == "--dim") {
+    auto [name, v] = SplitAssignment(a, value());
+    dims[name] = ParseInt("--dim " + name, v, 0);
+  } else if (a == "--config") {
+    config.push_back(SplitAssignment(a, value()));
+  } else if (a == "--backends") {
+    backends = value();
+  } else if (a == "-O" || (a.size() == 3 && a.starts_with("-O"))) {
+    const std::string level = a == "-O" ? value() : a.substr(2);
+    const int64_t v = ParseInt("-O", level, 0);
+    if (v > 3) throw UsageError("-O must be 0 (none), 1 (basic), 2 (extended) or 3 (layout)");
+    optimization_level = static_cast<int>(v);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+std::string SessionFlags::PluginDirs(const char* app) const {
+  std::string dirs;
+  for (const auto& d : plugin_dirs) {
+    if (!dirs.empty()) dirs += ':';
+    dirs += d;
+  }
+  if (!dirs.empty()) return dirs;
+  // Plugins built or installed beside the program: <prefix>/bin/APP with
+  // <prefix>/plugins (build tree) or <prefix>/lib/infer/plugins (install).
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path prefix = exe.parent_path().parent_path();
+    for (const fs::path& candidate : {prefix / "plugins", prefix / "lib" / "infer" / "plugins"}) {
+      if (fs::is_directory(candidate, ec)) return candidate.string();
+    }
+  }
+  if (std::getenv("INFER_PLUGIN_PATH") == nullptr) {
+    throw Failure(std::string("no plugin folder found beside ") + app + "; pass --plugins DIR");
+  }
+  return "";
+}
+
+EnvHandle SessionFlags::CreateEnv(const std::string& dirs) const {
+  infer_env* env = nullptr;
+  Check(infer_env_create(dirs.c_str(), &env));
+  return EnvHandle(env);
+}
+
+OptionsHandle SessionFlags::CreateOptions() const {
+  infer_session_options* raw = nullptr;
+  Check(infer_session_options_create(&raw));
+  OptionsHandle opts(raw);
+  if (!backends.empty()) Check(infer_session_options_set_backends(opts.get(), backends.c_str()));
+  for (const auto& [k, v] : config) {
+    Check(infer_session_options_set_config(opts.get(), k.c_str(), v.c_str()));
+  }
+  for (const auto& [k, v] : dims) Check(infer_session_options_set_dim(opts.get(), k.c_str(), v));
+  if (optimization_level >= 0) {
+    Check(infer_session_options_set_optimization_level(opts.get(), optimization_level));
+  }
+  return opts;
+}
+
+}  // namespace infer::app

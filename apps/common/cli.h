@@ -1,0 +1,71 @@
+// What the command-line apps share: error types, C-object handles, and the
+// session flags every app takes (--plugins, --dim, --backends, --config, -O).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "infer/infer.h"
+
+namespace infer::app {
+
+// Bad command line: the app prints it with a pointer to --help, exit code 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+// Anything else that stops the app: one line, exit code 1.
+struct Failure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Deleters so every C object is released on every path.
+struct StatusDeleter {
+  void operator()(infer_status* s) const { infer_status_release(s); }
+};
+struct EnvDeleter {
+  void operator()(infer_env* e) const { infer_env_release(e); }
+};
+struct OptionsDeleter {
+  void operator()(infer_session_options* o) const { infer_session_options_release(o); }
+};
+struct SessionDeleter {
+  void operator()(infer_session* s) const { infer_session_release(s); }
+};
+struct TensorDeleter {
+  void operator()(infer_tensor* t) const { infer_tensor_release(t); }
+};
+using EnvHandle = std::unique_ptr<infer_env, EnvDeleter>;
+using OptionsHandle = std::unique_ptr<infer_session_options, OptionsDeleter>;
+using SessionHandle = std::unique_ptr<infer_session, SessionDeleter>;
+using TensorHandle = std::unique_ptr<infer_tensor, TensorDeleter>;
+
+// Throws Failure with the status message if `s` is an error.
+void Check(infer_status* s);
+
+std::pair<std::string, std::string> SplitAssignment(const std::string& flag, const std::string& arg);
+int64_t ParseInt(const std::string& what, const std::string& text, int64_t min_value);
+
+// The flags that shape a session, shared by infer-run and infer-opt.
+struct SessionFlags {
+  std::vector<std::string> plugin_dirs;
+  std::map<std::string, int64_t> dims;
+  std::vector<std::pair<std::string, std::string>> config;
+  std::string backends;
+  int optimization_level = -1;  // -1: the engine's default (the highest)
+
+  // Help text lines for these flags.
+  static const char* Help();
+  // Consumes argv[i] (and its value) if it is one of these flags.
+  bool Parse(int argc, char** argv, int& i);
+  // ':'-joined plugin folders: the given ones, else the folder beside the app.
+  std::string PluginDirs(const char* app) const;
+  EnvHandle CreateEnv(const std::string& dirs) const;
+  OptionsHandle CreateOptions() const;
+};
+
+}  // namespace infer::app

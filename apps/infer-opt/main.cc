@@ -1,0 +1,104 @@
+// infer-opt: imports a model, runs the optimisation passes up to a level and
+// writes the optimised graph, with its weights, in infer's own model format.
+// Sessions created from that file skip the passes. Uses only the C API.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "cli.h"
+#include "infer/infer.h"
+
+namespace {
+
+using infer::app::Check;
+using infer::app::Failure;
+using infer::app::SessionFlags;
+using infer::app::UsageError;
+
+std::string Usage() {
+  return std::string(
+             "usage: infer-opt [--plugins DIR]... MODEL -o OUT [options]\n"
+             "\n"
+             "Optimises MODEL (ONNX, or an infer optimised model) for the backends that\n"
+             "are loaded (or --backends) and writes OUT in infer's own format.\n"
+             "\n"
+             "options:\n"
+             "  -o, --output OUT      file to write (required)\n") +
+         SessionFlags::Help() +
+         "  -v, --report          print each pass, nodes changed, node counts\n"
+         "  -h, --help            this help\n";
+}
+
+struct Options {
+  SessionFlags session;
+  std::string model;
+  std::string output;
+  bool report = false;
+};
+
+Options ParseArgs(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "-h" || a == "--help") {
+      std::fputs(Usage().c_str(), stdout);
+      std::exit(0);
+    } else if (o.session.Parse(argc, argv, i)) {
+      continue;
+    } else if (a == "-o" || a == "--output") {
+      if (i + 1 >= argc) throw UsageError(a + " needs a value");
+      o.output = argv[++i];
+    } else if (a == "-v" || a == "--report") {
+      o.report = true;
+    } else if (a.starts_with("-")) {
+      throw UsageError("unknown option '" + a + "'");
+    } else if (o.model.empty()) {
+      o.model = a;
+    } else {
+      throw UsageError("more than one model given ('" + o.model + "' and '" + a + "')");
+    }
+  }
+  if (o.model.empty()) throw UsageError("no model given");
+  if (o.output.empty()) throw UsageError("no output file given (-o OUT)");
+  return o;
+}
+
+int Main(int argc, char** argv) {
+  const Options o = ParseArgs(argc, argv);
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::equivalent(o.model, o.output, ec)) {
+    throw Failure("the output '" + o.output + "' would overwrite the model");
+  }
+  infer::app::EnvHandle env = o.session.CreateEnv(o.session.PluginDirs("infer-opt"));
+  infer::app::OptionsHandle opts = o.session.CreateOptions();
+  Check(infer_session_options_set_optimized_model_path(opts.get(), o.output.c_str()));
+  const auto t0 = std::chrono::steady_clock::now();
+  infer_session* raw = nullptr;
+  Check(infer_session_create(env.get(), o.model.c_str(), opts.get(), &raw));
+  infer::app::SessionHandle session(raw);
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (o.report) std::fputs(infer_session_optimization_report(session.get()), stdout);
+  const auto bytes = fs::file_size(o.output, ec);
+  std::printf("wrote %s: %zu nodes, %.1f MB, in %.0f ms\n", o.output.c_str(),
+              infer_session_node_count(session.get()),
+              ec ? 0.0 : static_cast<double>(bytes) / 1e6, ms);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "infer-opt: error: %s (see infer-opt --help)\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "infer-opt: error: %s\n", e.what());
+    return 1;
+  }
+}
