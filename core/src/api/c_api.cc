@@ -11,6 +11,8 @@
 #include "api/status.h"
 #include "infer/infer.h"
 #include "runtime/session.h"
+#include "spdlog/sinks/stdout_color_sinks.h"
+#include "spdlog/spdlog.h"
 
 using infer::core::Environment;
 using infer::core::FromC;
@@ -135,7 +137,21 @@ const char* infer_dtype_name(infer_dtype dtype) { return infer::core::DtypeName(
 size_t infer_dtype_size(infer_dtype dtype) { return infer::core::DtypeSize(dtype); }
 
 // ---- environment ------------------------------------------------------------
+// Warnings and logs go to stderr, so a tool's stdout stays its results;
+// INFER_LOG_LEVEL (debug, info, warn, error) sets how much (default info).
+void ConfigureLogging() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    auto logger = spdlog::stderr_color_mt("infer");
+    if (const char* level = std::getenv("INFER_LOG_LEVEL")) {
+      logger->set_level(spdlog::level::from_str(level));
+    }
+    spdlog::set_default_logger(std::move(logger));
+  });
+}
+
 infer_status* infer_env_create(const char* plugin_dirs, infer_env** out_env) {
+  ConfigureLogging();
   return Guard([&]() -> absl::Status {
     if (out_env == nullptr) return NullArg("out_env");
     *out_env = nullptr;

@@ -194,6 +194,7 @@ std::string OptimizationReport::Describe() const {
   absl::StrAppend(&out, "optimization level ", level, " (", LevelName(level), "): ", nodes_before,
                   " -> ", nodes_after, " nodes, ", initializers_before, " -> ",
                   initializers_after, " initializers\n");
+  for (const std::string& d : disabled) absl::StrAppend(&out, "  disabled: ", d, "\n");
   if (runs.empty()) return out;
   absl::StrAppend(&out, absl::StrFormat("  %-5s %-36s %-8s %8s %16s %9s\n", "level", "pass",
                                         "backend", "changed", "nodes", "ms"));
@@ -207,7 +208,6 @@ std::string OptimizationReport::Describe() const {
       absl::StrAppend(&out, "        FAILED and rolled back: ", r.failure, "\n");
     }
   }
-  for (const std::string& d : disabled) absl::StrAppend(&out, "  disabled: ", d, "\n");
   return out;
 }
 

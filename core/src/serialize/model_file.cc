@@ -85,8 +85,16 @@ void WriteGraph(const Graph& g, model::GraphProto* out) {
     }
   }
   for (size_t v : g.outputs()) out->add_outputs(value_index(v));
-  for (const auto& [domain, version] : g.opsets()) (*out->mutable_opsets())[domain] = version;
-  for (const auto& [key, value] : g.metadata()) (*out->mutable_metadata())[key] = value;
+  for (const auto& [domain, version] : g.opsets()) {
+    model::OpsetProto* op = out->add_opsets();
+    op->set_domain(domain);
+    op->set_version(version);
+  }
+  for (const auto& [key, value] : g.metadata()) {
+    model::MetadataProto* mp = out->add_metadata();
+    mp->set_key(key);
+    mp->set_value(value);
+  }
 }
 
 // --- reading ----------------------------------------------------------------
@@ -194,8 +202,8 @@ absl::Status ReadGraph(const model::GraphProto& gp, Graph& g, int depth) {
     INFER_ASSIGN_OR_RETURN(size_t v, id(i, false, "a graph output"));
     INFER_RETURN_IF_ERROR(g.AddOutput(v));
   }
-  for (const auto& [domain, version] : gp.opsets()) g.SetOpset(domain, version);
-  for (const auto& [key, value] : gp.metadata()) g.SetMetadata(key, value);
+  for (const model::OpsetProto& op : gp.opsets()) g.SetOpset(op.domain(), op.version());
+  for (const model::MetadataProto& mp : gp.metadata()) g.SetMetadata(mp.key(), mp.value());
   return absl::OkStatus();
 }
 
@@ -222,6 +230,7 @@ absl::StatusOr<OptimizedModel> ReadOptimizedModel(const void* bytes, size_t len)
       !file.ParseFromArray(p + kHeaderSize, static_cast<int>(len - kHeaderSize))) {
     return Corrupt("its contents do not parse (the file is truncated or damaged)");
   }
+  if (file.producer().empty()) return Corrupt("it holds no model (the file is truncated)");
   if (file.compatibility() != Compatibility(format)) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the optimized model file was written by ", file.producer(), " ", file.producer_version(),
