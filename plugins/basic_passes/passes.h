@@ -5,8 +5,7 @@
 
 namespace infer::basic_passes {
 
-#define INFER_PASS(fn, name, order) \
-  size_t fn(plugin::GraphEditor& g, const infer_config* cfg);
+#define INFER_PASS(fn, name, order) size_t fn(plugin::GraphEditor& g, const infer_config* cfg);
 #include "passes.inc"
 #undef INFER_PASS
 
