@@ -1,0 +1,112 @@
+// attention_fusion: the attention core of exported transformers,
+//   P = Softmax(scale * MatMul(Q, Kt) [+ mask], last axis); Y = MatMul(P, V)
+// with the scale as Mul/Div by constants on the scores or on Q / Kt, becomes
+// com.infer.ScaledDotProductAttention(Q, Kt, V, mask) with the product of the scales.
+#include <cstring>
+
+#include "pattern.h"
+
+namespace infer::cpu_passes {
+namespace {
+
+// If `v` is written by a cpu Mul or Div of another value by a scalar constant and read only by
+// its one consumer, the other value; *scale is multiplied by the factor.
+std::optional<size_t> unscaled(const GraphEditor& g, size_t v, double* scale,
+                               std::vector<size_t>* nodes) {
+  const size_t p = g.producer(v);
+  const bool mul = is_cpu_op(g, p, "Mul"), div = is_cpu_op(g, p, "Div");
+  if ((!mul && !div) || !g.single_consumer(v)) return std::nullopt;
+  const plugin::NodeView n = g.node(p);
+  for (size_t i = 0; i < 2; ++i) {
+    if (div && i == 1) break;  // only x / c
+    std::optional<double> c = scalar_constant(g, n.input(1 - i));
+    if (!c || *c == 0 || !is_float32(g, n.input(i))) continue;
+    *scale *= div ? 1 / *c : *c;
+    nodes->push_back(p);
+    return n.input(i);
+  }
+  return std::nullopt;
+}
+
+// The mask never grows the scores: each of its dimensions is 1 or the scores' own.
+bool broadcasts_onto(const GraphEditor& g, size_t mask, size_t scores) {
+  const infer_value_info m = g.value(mask), s = g.value(scores);
+  if (m.rank == INFER_RANK_UNKNOWN || s.rank == INFER_RANK_UNKNOWN || m.rank > s.rank) {
+    return false;
+  }
+  for (size_t i = 0; i < m.rank; ++i) {
+    const size_t j = s.rank - m.rank + i;
+    if (m.dims[i] == 1 || (m.dims[i] >= 0 && m.dims[i] == s.dims[j])) continue;
+    const char* a = m.dim_symbols ? m.dim_symbols[i] : nullptr;
+    const char* b = s.dim_symbols ? s.dim_symbols[j] : nullptr;
+    if (!a || !b || *a == '\0' || std::strcmp(a, b) != 0) return false;
+  }
+  return true;
+}
+
+bool rank_at_least_2(const GraphEditor& g, size_t v) {
+  std::optional<size_t> r = known_rank(g, v);
+  return is_float32(g, v) && r && *r >= 2;
+}
+
+size_t fuse(GraphEditor& g, size_t softmax) {
+  const plugin::NodeView sm = g.node(softmax);
+  const size_t probs = sm.output(0);
+  std::optional<size_t> rank = known_rank(g, probs);
+  if (!rank || *rank < 2 || !is_float32(g, probs)) return 0;
+  const int64_t axis = sm.attr_int("axis", default_opset(g) < 13 ? 1 : -1);
+  if (axis != -1 && axis != static_cast<int64_t>(*rank) - 1) return 0;
+  std::optional<size_t> av = sole_cpu_consumer(g, probs, "MatMul");
+  if (!av || g.node(*av).input(0) != probs || !rank_at_least_2(g, g.node(*av).input(1))) return 0;
+
+  std::vector<size_t> nodes{softmax, *av};
+  double scale = 1;
+  size_t scores = sm.input(0), mask = INFER_NO_VALUE;
+  if (!g.single_consumer(scores)) return 0;
+  const size_t add = g.producer(scores);
+  if (is_cpu_op(g, add, "Add") && g.node(add).input(0) != g.node(add).input(1)) {
+    // The scores are the operand that comes from the QK MatMul (possibly scaled).
+    for (size_t i = 0; i < 2 && mask == INFER_NO_VALUE; ++i) {
+      size_t s = g.node(add).input(i);
+      std::vector<size_t> tmp;
+      double f = 1;
+      if (std::optional<size_t> u = unscaled(g, s, &f, &tmp)) s = *u;
+      if (is_cpu_op(g, g.producer(s), "MatMul") && g.single_consumer(g.node(add).input(i)) &&
+          is_float32(g, g.node(add).input(1 - i)) &&
+          broadcasts_onto(g, g.node(add).input(1 - i), scores)) {
+        mask = g.node(add).input(1 - i);
+        scores = g.node(add).input(i);
+      }
+    }
+    if (mask == INFER_NO_VALUE) return 0;
+    nodes.push_back(add);
+  }
+  if (std::optional<size_t> u = unscaled(g, scores, &scale, &nodes)) scores = *u;
+  const size_t qk = g.producer(scores);
+  if (!is_cpu_op(g, qk, "MatMul") || !g.single_consumer(scores)) return 0;
+  nodes.push_back(qk);
+  size_t q = g.node(qk).input(0), kt = g.node(qk).input(1);
+  if (std::optional<size_t> u = unscaled(g, q, &scale, &nodes)) q = *u;
+  if (std::optional<size_t> u = unscaled(g, kt, &scale, &nodes)) kt = *u;
+  if (!rank_at_least_2(g, q) || !rank_at_least_2(g, kt)) return 0;
+
+  std::vector<size_t> inputs{q, kt, g.node(*av).input(1)};
+  if (mask != INFER_NO_VALUE) inputs.push_back(mask);
+  const size_t y = g.node(*av).output(0);
+  const size_t fused =
+      replace_nodes(g, nodes, "ScaledDotProductAttention", kInferDomain, inputs, y);
+  g.set_attr(fused, "scale", static_cast<float>(scale));
+  return nodes.size();
+}
+
+}  // namespace
+
+size_t attention_fusion(GraphEditor& g, const infer_config*) {
+  size_t changed = 0;
+  for (size_t n = 0; n < g.node_count(); ++n) {
+    if (is_cpu_op(g, n, "Softmax")) changed += fuse(g, n);
+  }
+  return changed;
+}
+
+}  // namespace infer::cpu_passes

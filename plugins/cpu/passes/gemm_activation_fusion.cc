@@ -1,0 +1,32 @@
+// gemm_activation_fusion: Gemm + activation becomes com.infer.FusedGemm (the Gemm's
+// attributes plus `activation` / `activation_params`).
+#include "pattern.h"
+
+namespace infer::cpu_passes {
+namespace {
+
+size_t fuse(GraphEditor& g, size_t gemm) {
+  const plugin::NodeView n = g.node(gemm);
+  if (n.output_count() != 1 || !is_float32(g, n.output(0))) return 0;
+  std::optional<ActivationMatch> act = activation_after(g, n.output(0));
+  if (!act) return 0;
+  std::vector<size_t> inputs;
+  for (size_t i = 0; i < n.input_count(); ++i) inputs.push_back(n.input(i));
+  const size_t nodes[] = {gemm, act->node};
+  const size_t fused =
+      replace_nodes(g, nodes, "FusedGemm", kInferDomain, inputs, g.node(act->node).output(0), gemm);
+  set_activation_attrs(g, fused, act->spec);
+  return 2;
+}
+
+}  // namespace
+
+size_t gemm_activation_fusion(GraphEditor& g, const infer_config*) {
+  size_t changed = 0;
+  for (size_t n = 0; n < g.node_count(); ++n) {
+    if (is_cpu_op(g, n, "Gemm")) changed += fuse(g, n);
+  }
+  return changed;
+}
+
+}  // namespace infer::cpu_passes

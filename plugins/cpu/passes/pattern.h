@@ -1,0 +1,76 @@
+// Matching helpers shared by the cpu backend's passes: which nodes a cpu pass may touch,
+// constants, shapes, activation recognition, and the one rewrite every fusion ends with.
+#ifndef INFER_PLUGINS_CPU_PASSES_PATTERN_H_
+#define INFER_PLUGINS_CPU_PASSES_PATTERN_H_
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cpu_passes.h"
+
+namespace infer::cpu_passes {
+
+using plugin::GraphEditor;
+
+// A live node of this op type (default domain unless given) placed on the cpu backend: the
+// only nodes a cpu pass may rewrite.
+bool is_cpu_op(const GraphEditor& g, size_t node, std::string_view op_type,
+               std::string_view domain = "");
+// The only consumer of v (v no graph output), if it is a cpu node of this op type.
+std::optional<size_t> sole_cpu_consumer(const GraphEditor& g, size_t v, std::string_view op_type,
+                                        std::string_view domain = "");
+// The only consumer of v, whatever its type, if it is placed on cpu.
+std::optional<size_t> sole_cpu_consumer(const GraphEditor& g, size_t v);
+
+bool is_float32(const GraphEditor& g, size_t v);
+// Opset of the default domain (a graph that imports none gets the current one).
+int64_t default_opset(const GraphEditor& g);
+// Rank of v when the graph knows it.
+std::optional<size_t> known_rank(const GraphEditor& g, size_t v);
+// True when a and b certainly have the same shape: same rank and, per dimension, the same
+// static size or the same symbol.
+bool same_shape(const GraphEditor& g, size_t a, size_t b);
+
+// Data of a float32 constant, or nullopt (not constant or another type).
+std::optional<std::vector<float>> float_constant(const GraphEditor& g, size_t v);
+// Value of a float constant holding one element (any shape of ones).
+std::optional<double> scalar_constant(const GraphEditor& g, size_t v);
+// A one-element float constant within rel_tol of x (exporters round 1/sqrt(2) differently).
+bool is_scalar_near(const GraphEditor& g, size_t v, double x, double rel_tol = 1e-4);
+// For a two-input node reading v once: the index (0 or 1) of its other input.
+std::optional<size_t> other_input_index(const GraphEditor& g, size_t node, size_t v);
+
+// An activation the fused operators apply in their epilogue, as the attributes `activation`
+// (the ONNX op type) and `activation_params`.
+struct ActivationSpec {
+  std::string name;
+  std::vector<float> params;
+};
+// Recognises a float32 cpu node as an activation: Relu, Clip (constant or absent bounds),
+// Sigmoid, Tanh, LeakyRelu, HardSigmoid, and exact Gelu (standard or com.infer).
+std::optional<ActivationSpec> match_activation(const GraphEditor& g, size_t node);
+// The activation node that is the only consumer of v, if any.
+struct ActivationMatch {
+  size_t node;
+  ActivationSpec spec;
+};
+std::optional<ActivationMatch> activation_after(const GraphEditor& g, size_t v);
+void set_activation_attrs(GraphEditor& g, size_t node, const ActivationSpec& act);
+
+// Removes `old_nodes` and adds one node op_type(inputs) writing `output` (a value one of the
+// removed nodes wrote, so its consumers, dtype and shape stay). Takes the name of the first
+// removed node and, when attrs_from is given, copies its attributes. Sets the com.infer
+// opset for com.infer ops. Returns the new node.
+size_t replace_nodes(GraphEditor& g, std::span<const size_t> old_nodes, const char* op_type,
+                     const char* domain, const std::vector<size_t>& inputs, size_t output,
+                     std::optional<size_t> attrs_from = std::nullopt);
+
+// Drops initializers that nothing reads any more (weights replaced by new ones).
+void drop_unused_initializers(GraphEditor& g, std::span<const size_t> values);
+
+}  // namespace infer::cpu_passes
+
+#endif  // INFER_PLUGINS_CPU_PASSES_PATTERN_H_
