@@ -107,5 +107,75 @@ TEST(Shape, PrintsSymbols) {
   EXPECT_EQ(Shape::Unknown().ToString(), "[?]");
 }
 
+TEST(GraphRewrite, ConsumersFollowRewiresAndRemovals) {
+  Graph g;
+  size_t x = Val(g, "x"), a = Val(g, "a"), b = Val(g, "b");
+  ASSERT_TRUE(g.AddInput(x).ok());
+  size_t n0 = AddNode(g, "Identity", {x}, {a});
+  size_t n1 = AddNode(g, "Add", {a, a}, {b});
+  ASSERT_TRUE(g.AddOutput(b).ok());
+  EXPECT_EQ(g.Consumers(a), (std::vector<size_t>{n1, n1}));
+  ASSERT_TRUE(g.ReplaceUses(a, x).ok());
+  EXPECT_TRUE(g.Consumers(a).empty());
+  EXPECT_EQ(g.Consumers(x), (std::vector<size_t>{n0, n1, n1}));
+  ASSERT_TRUE(g.RemoveNode(n0).ok());
+  EXPECT_EQ(g.Consumers(x), (std::vector<size_t>{n1, n1}));
+  EXPECT_TRUE(g.Validate().ok());
+  // A graph output keeps its name: rewiring its readers is refused.
+  EXPECT_EQ(g.ReplaceUses(b, x).code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(GraphRewrite, UniqueNamesAndInitializerRemoval) {
+  Graph g;
+  Val(g, "w");
+  Val(g, "w_1");
+  EXPECT_EQ(g.UniqueName("w"), "w_2");
+  EXPECT_EQ(g.UniqueName("fresh"), "fresh");
+  auto t = Tensor::Allocate(INFER_DTYPE_FLOAT32, {2});
+  ASSERT_TRUE(t.ok());
+  size_t c = *g.AddInitializer("c", *t);
+  size_t y = Val(g, "y");
+  size_t n = AddNode(g, "Relu", {c}, {y});
+  EXPECT_EQ(g.initializer_count(), 1u);
+  EXPECT_FALSE(g.RemoveInitializer(c).ok());  // still read
+  ASSERT_TRUE(g.RemoveNode(n).ok());
+  ASSERT_TRUE(g.RemoveInitializer(c).ok());
+  EXPECT_EQ(g.initializer_count(), 0u);
+}
+
+TEST(GraphRewrite, FoldingNeedsTheOptimiser) {
+  Graph g;
+  auto t = Tensor::Allocate(INFER_DTYPE_FLOAT32, {2});
+  ASSERT_TRUE(t.ok());
+  size_t c = *g.AddInitializer("c", *t);
+  size_t y = Val(g, "y");
+  size_t n = AddNode(g, "Relu", {c}, {y});
+  EXPECT_EQ(g.FoldNode(n).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(g.valid_node(n));
+}
+
+TEST(GraphRewrite, CloneIsDeepAndIndependent) {
+  Graph g;
+  size_t x = Val(g, "x"), a = Val(g, "a");
+  ASSERT_TRUE(g.AddInput(x).ok());
+  size_t n = AddNode(g, "Loop", {x}, {a});
+  Attribute& body = g.mutable_node(n).SetAttribute("body");
+  body.type = INFER_ATTR_GRAPH;
+  body.graph = std::make_unique<Graph>(&g);
+  size_t inner = *body.graph->AddValue("inner", INFER_DTYPE_FLOAT32, Shape::Of({1}));
+  ASSERT_TRUE(body.graph->AddOutput(inner).ok());
+  ASSERT_TRUE(g.AddOutput(a).ok());
+
+  std::unique_ptr<Graph> copy = g.Clone();
+  ASSERT_TRUE(copy->RemoveNode(n).ok());
+  EXPECT_TRUE(g.valid_node(n));
+  EXPECT_FALSE(copy->valid_node(n));
+  const Attribute* copied = copy->node(n).FindAttribute("body");
+  ASSERT_NE(copied, nullptr);
+  ASSERT_NE(copied->graph.get(), body.graph.get());
+  EXPECT_EQ(copied->graph->parent(), copy.get());
+  EXPECT_EQ(copied->graph->value(inner).name, "inner");
+}
+
 }  // namespace
 }  // namespace infer::core
