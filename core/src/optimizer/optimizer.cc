@@ -196,17 +196,25 @@ std::string OptimizationReport::Describe() const {
                   initializers_after, " initializers\n");
   for (const std::string& d : disabled) absl::StrAppend(&out, "  disabled: ", d, "\n");
   if (runs.empty()) return out;
-  absl::StrAppend(&out, absl::StrFormat("  %-5s %-36s %-8s %8s %16s %9s\n", "level", "pass",
-                                        "backend", "changed", "nodes", "ms"));
+  absl::StrAppend(&out, absl::StrFormat("  %-5s %-5s %-36s %-8s %8s %14s %8s\n", "level",
+                                        "round", "pass", "backend", "changed", "nodes", "ms"));
+  size_t quiet_reruns = 0;
   for (const PassRun& r : runs) {
-    std::string name = r.round > 1 ? absl::StrCat(r.name, " (round ", r.round, ")") : r.name;
+    // Later rounds only matter where they still changed something.
+    if (r.round > 1 && r.changed == 0 && r.failure.empty()) {
+      ++quiet_reruns;
+      continue;
+    }
     absl::StrAppend(
-        &out, absl::StrFormat("  %-5d %-36s %-8s %8d %16s %9.2f\n", r.level, name,
+        &out, absl::StrFormat("  %-5d %-5d %-36s %-8s %8d %14s %8.2f\n", r.level, r.round, r.name,
                               r.backend.empty() ? "-" : r.backend, r.changed,
                               absl::StrCat(r.nodes_before, " -> ", r.nodes_after), r.ms));
     if (!r.failure.empty()) {
       absl::StrAppend(&out, "        FAILED and rolled back: ", r.failure, "\n");
     }
+  }
+  if (quiet_reruns > 0) {
+    absl::StrAppend(&out, "  (", quiet_reruns, " later-round runs changed nothing)\n");
   }
   return out;
 }
