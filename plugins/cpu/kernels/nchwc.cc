@@ -1,8 +1,7 @@
-// NCHWc shapes, reorders and the fused activation.
+// NCHWc shapes and reorders.
 #include "kernels/nchwc.h"
 
 #include <algorithm>
-#include <cmath>
 
 namespace infer::cpu {
 
@@ -60,60 +59,6 @@ void nchwc_reorder_output(const float* x, ShapeSpan blocked, int64_t channels, f
       float* dst = y + (n * channels + c) * plane;
       for (int64_t p = 0; p < plane; ++p) dst[p] = src[p * block];
     }
-  }
-}
-
-NchwcActivation parse_nchwc_activation(std::string_view name, std::span<const float> params) {
-  NchwcActivation a;
-  auto param = [&](size_t i, float fallback) { return i < params.size() ? params[i] : fallback; };
-  if (name.empty() || name == "None" || name == "Identity") {
-    a.kind = NchwcActivation::kNone;
-  } else if (name == "Relu") {
-    a.kind = NchwcActivation::kRelu;
-  } else if (name == "LeakyRelu") {
-    a.kind = NchwcActivation::kLeakyRelu;
-    a.alpha = param(0, 0.01f);
-  } else if (name == "Clip") {
-    a.kind = NchwcActivation::kClip;
-    a.alpha = param(0, -INFINITY);
-    a.beta = param(1, INFINITY);
-  } else if (name == "HardSigmoid") {
-    a.kind = NchwcActivation::kHardSigmoid;
-    a.alpha = param(0, 0.2f);
-    a.beta = param(1, 0.5f);
-  } else if (name == "Sigmoid") {
-    a.kind = NchwcActivation::kSigmoid;
-  } else if (name == "Tanh") {
-    a.kind = NchwcActivation::kTanh;
-  } else {
-    fail_attr(str_cat("unsupported fused activation '", name, "'"));
-  }
-  return a;
-}
-
-void apply_nchwc_activation(const NchwcActivation& act, float* y, int64_t n) {
-  const float a = act.alpha, b = act.beta;
-  switch (act.kind) {
-    case NchwcActivation::kNone:
-      break;
-    case NchwcActivation::kRelu:
-      for (int64_t i = 0; i < n; ++i) y[i] = std::max(y[i], 0.0f);
-      break;
-    case NchwcActivation::kLeakyRelu:
-      for (int64_t i = 0; i < n; ++i) y[i] = y[i] < 0 ? y[i] * a : y[i];
-      break;
-    case NchwcActivation::kClip:
-      for (int64_t i = 0; i < n; ++i) y[i] = std::min(std::max(y[i], a), b);
-      break;
-    case NchwcActivation::kHardSigmoid:
-      for (int64_t i = 0; i < n; ++i) y[i] = std::min(std::max(a * y[i] + b, 0.0f), 1.0f);
-      break;
-    case NchwcActivation::kSigmoid:
-      for (int64_t i = 0; i < n; ++i) y[i] = 1.0f / (1.0f + std::exp(-y[i]));
-      break;
-    case NchwcActivation::kTanh:
-      for (int64_t i = 0; i < n; ++i) y[i] = std::tanh(y[i]);
-      break;
   }
 }
 

@@ -7,11 +7,10 @@
 #ifndef INFER_PLUGINS_CPU_KERNELS_NCHWC_H_
 #define INFER_PLUGINS_CPU_KERNELS_NCHWC_H_
 
-#include <span>
-#include <string_view>
 #include <vector>
 
 #include "kernels/conv.h"
+#include "kernels/fused_activation.h"
 #include "kernels/window.h"
 
 namespace infer::cpu {
@@ -31,17 +30,6 @@ void nchwc_reorder_input(const float* x, ShapeSpan nchw, int64_t block, float* y
 // x blocked [N, Cb, H, W, b] -> y [N, channels, H, W]; channels must fit in Cb * b.
 Shape nchwc_reorder_output_shape(ShapeSpan blocked, int64_t channels);
 void nchwc_reorder_output(const float* x, ShapeSpan blocked, int64_t channels, float* y);
-
-// The activation a fused convolution applies after bias and residual.
-struct NchwcActivation {
-  enum Kind { kNone, kRelu, kLeakyRelu, kClip, kHardSigmoid, kSigmoid, kTanh } kind = kNone;
-  float alpha = 0, beta = 0;  // LeakyRelu alpha; Clip min/max; HardSigmoid alpha/beta
-};
-// From FusedConv's `activation` (an ONNX op name, "" for none) and `activation_params`
-// (the op's float attributes / Clip bounds in order); throws for unknown names.
-NchwcActivation parse_nchwc_activation(std::string_view name, std::span<const float> params);
-// In place on n values.
-void apply_nchwc_activation(const NchwcActivation& act, float* y, int64_t n);
 
 // Conv weights repacked once for the blocked kernels, one row of b output lanes per tap:
 // groups == 1: [ceil(M / b)][C][KH][KW][b]; depthwise: [ceil(C / b)][KH][KW][b]. Lanes past M
@@ -66,7 +54,7 @@ struct NchwcConvPlan {
 NchwcConvPlan plan_nchwc_conv(const ConvParams& p, ShapeSpan x, const NchwcConvWeights& w);
 // y = act(conv(x) + bias + z); z (blocked like y) may be null.
 void nchwc_conv(const NchwcConvPlan& plan, const NchwcConvWeights& w, const float* x,
-                const float* z, const NchwcActivation& act, float* y);
+                const float* z, const FusedActivation& act, float* y);
 
 // Max and average pooling of a blocked [N, Cb, H, W, b] tensor with a 2-D window.
 struct NchwcPoolPlan {

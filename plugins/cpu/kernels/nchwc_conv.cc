@@ -98,7 +98,7 @@ struct ConvArgs {
   const int64_t* chan_offset;  // groups == 1: offset of each input channel in an image
   int64_t w_block_stride;      // floats between the packed weights of two output blocks
   const float* bias;
-  const NchwcActivation* act;
+  const FusedActivation* act;
 };
 
 // The output of one tile: bias + sum (in acc) + residual, then the activation.
@@ -204,7 +204,8 @@ INFER_NCHWC_INLINE void conv_row(const ConvArgs& a, const float* x, const float*
   }
   // The activation while the row is still in cache.
   for (int f = 0; f < F; ++f)
-    apply_nchwc_activation(*a.act, y + f * y_block_stride + row, a.out_w * B);
+    fused_activation(*a.act, y + f * y_block_stride + row, y + f * y_block_stride + row,
+                     a.out_w * B);
 }
 
 template <int B>
@@ -218,7 +219,9 @@ INFER_NCHWC_INLINE void depthwise_row(const ConvArgs& a, const float* x, const f
   for (; ow < lo; ++ow) depthwise_tile<B, 1>(a, x, w, bias, oh, ow, at(z), at(y));
   for (; ow + T <= hi; ow += T) depthwise_tile<B, T>(a, x, w, bias, oh, ow, at(z), at(y));
   for (; ow < a.out_w; ++ow) depthwise_tile<B, 1>(a, x, w, bias, oh, ow, at(z), at(y));
-  apply_nchwc_activation(*a.act, y + row, a.out_w * B);
+  if (a.act->kind != FusedActivationKind::kNone) {
+    fused_activation(*a.act, y + row, y + row, a.out_w * B);
+  }
 }
 
 template <int B, int F>
@@ -298,7 +301,7 @@ INFER_NCHWC_TARGET_AVX512 void conv_avx512(const NchwcConvPlan& p, const NchwcCo
 }  // namespace
 
 void nchwc_conv(const NchwcConvPlan& plan, const NchwcConvWeights& w, const float* x,
-                const float* z, const NchwcActivation& act, float* y) {
+                const float* z, const FusedActivation& act, float* y) {
   const WindowGeometry& g = plan.geo;
   const int64_t b = w.block;
   ConvArgs a{};

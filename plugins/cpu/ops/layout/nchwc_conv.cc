@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "ops/fused/activation_attrs.h"
 #include "ops/layout/nchwc_attrs.h"
 
 namespace infer::cpu {
@@ -28,7 +29,7 @@ NchwcConvWeights pack(const Tensor& w, const Tensor& b, int64_t group, int64_t b
 
 class NchwcConvKernel final : public Kernel {
  public:
-  NchwcConvKernel(ConvParams params, NchwcActivation act, int64_t block,
+  NchwcConvKernel(ConvParams params, FusedActivation act, int64_t block,
                   std::optional<NchwcConvWeights> weights)
       : params_(std::move(params)), act_(act), block_(block), weights_(std::move(weights)) {}
 
@@ -50,7 +51,7 @@ class NchwcConvKernel final : public Kernel {
 
  private:
   ConvParams params_;
-  NchwcActivation act_;
+  FusedActivation act_;
   int64_t block_;
   std::optional<NchwcConvWeights> weights_;  // packed at compile time
 };
@@ -60,8 +61,7 @@ std::unique_ptr<Kernel> create(const OpContext& ctx) {
   p.window = nchwc_window_attrs(ctx);
   p.group = attr_int(ctx, "group", 1);
   validate_conv_params(p, 2);
-  const NchwcActivation act = parse_nchwc_activation(attr_string(ctx, "activation", ""),
-                                                     ctx.node.attr_floats("activation_params"));
+  const FusedActivation act = read_fused_activation(ctx);
   const int64_t block = nchwc_block_attr(ctx);
   std::optional<NchwcConvWeights> weights;
   const std::optional<Tensor> w = constant_input(ctx, 1), b = constant_input(ctx, 2);
