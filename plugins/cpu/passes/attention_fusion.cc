@@ -1,9 +1,8 @@
 // attention_fusion: the attention core of exported transformers,
 //   P = Softmax(scale * MatMul(Q, Kt) [+ mask], last axis); Y = MatMul(P, V)
 // with the scale as Mul/Div by constants on the scores or on Q / Kt, becomes
-// com.infer.ScaledDotProductAttention(Q, Kt, V, mask) with the product of the scales.
-#include <cstring>
-
+// com.infer.ScaledDotProductAttention(Q, Kt, V, mask) with the product of the scales. The
+// kernel broadcasts like the unfused chain, so unknown shapes (dynamic models) are fine.
 #include "pattern.h"
 
 namespace infer::cpu_passes {
@@ -19,8 +18,9 @@ std::optional<size_t> unscaled(const GraphEditor& g, size_t v, double* scale,
   const plugin::NodeView n = g.node(p);
   for (size_t i = 0; i < 2; ++i) {
     if (div && i == 1) break;  // only x / c
-    std::optional<double> c = scalar_constant(g, n.input(1 - i));
-    if (!c || *c == 0 || !is_float32(g, n.input(i))) continue;
+    const size_t x = n.input(i), k = n.input(1 - i);
+    std::optional<double> c = scalar_constant(g, k);
+    if (!c || *c == 0 || !keeps_shape(g, k, x) || !float_constant(g, k)) continue;
     *scale *= div ? 1 / *c : *c;
     nodes->push_back(p);
     return n.input(i);
@@ -28,36 +28,15 @@ std::optional<size_t> unscaled(const GraphEditor& g, size_t v, double* scale,
   return std::nullopt;
 }
 
-// The mask never grows the scores: each of its dimensions is 1 or the scores' own.
-bool broadcasts_onto(const GraphEditor& g, size_t mask, size_t scores) {
-  const infer_value_info m = g.value(mask), s = g.value(scores);
-  if (m.rank == INFER_RANK_UNKNOWN || s.rank == INFER_RANK_UNKNOWN || m.rank > s.rank) {
-    return false;
-  }
-  for (size_t i = 0; i < m.rank; ++i) {
-    const size_t j = s.rank - m.rank + i;
-    if (m.dims[i] == 1 || (m.dims[i] >= 0 && m.dims[i] == s.dims[j])) continue;
-    const char* a = m.dim_symbols ? m.dim_symbols[i] : nullptr;
-    const char* b = s.dim_symbols ? s.dim_symbols[j] : nullptr;
-    if (!a || !b || *a == '\0' || std::strcmp(a, b) != 0) return false;
-  }
-  return true;
-}
-
-bool rank_at_least_2(const GraphEditor& g, size_t v) {
-  std::optional<size_t> r = known_rank(g, v);
-  return is_float32(g, v) && r && *r >= 2;
-}
-
 size_t fuse(GraphEditor& g, size_t softmax) {
   const plugin::NodeView sm = g.node(softmax);
   const size_t probs = sm.output(0);
   std::optional<size_t> rank = known_rank(g, probs);
-  if (!rank || *rank < 2 || !is_float32(g, probs)) return 0;
   const int64_t axis = sm.attr_int("axis", default_opset(g) < 13 ? 1 : -1);
-  if (axis != -1 && axis != static_cast<int64_t>(*rank) - 1) return 0;
+  const bool last_axis = axis == -1 || (rank && axis == static_cast<int64_t>(*rank) - 1);
+  if (!last_axis || !float32_or_unknown(g, probs)) return 0;
   std::optional<size_t> av = sole_cpu_consumer(g, probs, "MatMul");
-  if (!av || g.node(*av).input(0) != probs || !rank_at_least_2(g, g.node(*av).input(1))) return 0;
+  if (!av || g.node(*av).input(0) != probs) return 0;
 
   std::vector<size_t> nodes{softmax, *av};
   double scale = 1;
@@ -72,8 +51,7 @@ size_t fuse(GraphEditor& g, size_t softmax) {
       double f = 1;
       if (std::optional<size_t> u = unscaled(g, s, &f, &tmp)) s = *u;
       if (is_cpu_op(g, g.producer(s), "MatMul") && g.single_consumer(g.node(add).input(i)) &&
-          is_float32(g, g.node(add).input(1 - i)) &&
-          broadcasts_onto(g, g.node(add).input(1 - i), scores)) {
+          float32_or_unknown(g, g.node(add).input(1 - i))) {
         mask = g.node(add).input(1 - i);
         scores = g.node(add).input(i);
       }
@@ -88,9 +66,17 @@ size_t fuse(GraphEditor& g, size_t softmax) {
   size_t q = g.node(qk).input(0), kt = g.node(qk).input(1);
   if (std::optional<size_t> u = unscaled(g, q, &scale, &nodes)) q = *u;
   if (std::optional<size_t> u = unscaled(g, kt, &scale, &nodes)) kt = *u;
-  if (!rank_at_least_2(g, q) || !rank_at_least_2(g, kt)) return 0;
+  // The kernel is float32 only: some value of the chain (or a scale) must say so.
+  const size_t v = g.node(*av).input(1);
+  const bool scaled = nodes.size() > (mask == INFER_NO_VALUE ? 3u : 4u);  // float32 constants
+  bool f32 = scaled || is_float32(g, probs) || is_float32(g, scores);
+  for (size_t t : {q, kt, v, mask}) {
+    if (t != INFER_NO_VALUE && !float32_or_unknown(g, t)) return 0;
+    f32 = f32 || is_float32(g, t);
+  }
+  if (!f32) return 0;
 
-  std::vector<size_t> inputs{q, kt, g.node(*av).input(1)};
+  std::vector<size_t> inputs{q, kt, v};
   if (mask != INFER_NO_VALUE) inputs.push_back(mask);
   const size_t y = g.node(*av).output(0);
   const size_t fused =

@@ -24,9 +24,12 @@ std::optional<std::vector<float>> per_channel_bias(const GraphEditor& g, size_t 
 size_t fuse(GraphEditor& g, size_t conv) {
   const plugin::NodeView c = g.node(conv);
   const size_t out = c.output(0);
-  std::optional<size_t> rank = known_rank(g, out);
+  // The output's rank is W's; a float32 constant W makes the output float32.
   std::optional<plugin::ConstantView> w = g.constant(c.input(1));
-  if (!is_float32(g, out) || c.output_count() != 1 || !rank || *rank < 3) return 0;
+  std::optional<size_t> rank = known_rank(g, out);
+  if (!rank && w) rank = w->shape.size();
+  const bool f32 = is_float32(g, out) || (w && w->dtype == INFER_DTYPE_FLOAT32);
+  if (!f32 || c.output_count() != 1 || !rank || *rank < 3) return 0;
   std::vector<size_t> nodes{conv};
   std::vector<size_t> inputs{c.input(0), c.input(1), c.has_input(2) ? c.input(2) : INFER_NO_VALUE,
                              INFER_NO_VALUE};

@@ -10,7 +10,7 @@ namespace {
 // Folds the BN following `conv`, or returns false with the graph unchanged.
 bool fold(GraphEditor& g, size_t conv) {
   const plugin::NodeView c = g.node(conv);
-  if (c.output_count() != 1 || !is_float32(g, c.output(0))) return false;
+  if (c.output_count() != 1) return false;  // float32: W is checked below
   std::optional<size_t> bn = sole_cpu_consumer(g, c.output(0), "BatchNormalization");
   if (!bn) return false;
   const plugin::NodeView b = g.node(*bn);

@@ -13,12 +13,19 @@ namespace {
 std::optional<size_t> scaled_input(const GraphEditor& g, size_t node) {
   const plugin::NodeView n = g.node(node);
   if (n.input_count() != 2) return std::nullopt;
-  if (is_cpu_op(g, node, "Div") && is_scalar_near(g, n.input(1), std::numbers::sqrt2)) {
+  // x is float32 when the graph says so or when the float32 constant fixes it.
+  auto ok = [&](size_t x, size_t c) {
+    return keeps_shape(g, c, x) &&
+           (is_float32(g, x) || (float32_or_unknown(g, x) && float_constant(g, c)));
+  };
+  if (is_cpu_op(g, node, "Div") && is_scalar_near(g, n.input(1), std::numbers::sqrt2) &&
+      ok(n.input(0), n.input(1))) {
     return n.input(0);
   }
   if (is_cpu_op(g, node, "Mul")) {
     for (size_t i = 0; i < 2; ++i) {
-      if (is_scalar_near(g, n.input(1 - i), 1 / std::numbers::sqrt2)) return n.input(i);
+      const size_t x = n.input(i), c = n.input(1 - i);
+      if (is_scalar_near(g, c, 1 / std::numbers::sqrt2) && ok(x, c)) return x;
     }
   }
   return std::nullopt;
@@ -37,11 +44,12 @@ size_t fuse(GraphEditor& g, size_t erf) {
   const size_t div = g.producer(e.input(0));
   if (div == INFER_NO_NODE || g.single_consumer(e.input(0)) != erf) return 0;
   std::optional<size_t> x = scaled_input(g, div);
-  if (!x || !is_float32(g, *x)) return 0;
+  if (!x) return 0;
   std::optional<size_t> add = sole_cpu_consumer(g, e.output(0), "Add");
   if (!add) return 0;
   std::optional<size_t> one = other_input_index(g, *add, e.output(0));
-  if (!one || !is_scalar_near(g, g.node(*add).input(*one), 1.0)) return 0;
+  const size_t one_v = one ? g.node(*add).input(*one) : INFER_NO_VALUE;
+  if (!one || !is_scalar_near(g, one_v, 1.0) || !keeps_shape(g, one_v, *x)) return 0;
   const size_t sum = g.node(*add).output(0);
   std::optional<size_t> m1 = sole_cpu_consumer(g, sum, "Mul");
   if (!m1) return 0;
@@ -54,7 +62,9 @@ size_t fuse(GraphEditor& g, size_t erf) {
     std::optional<size_t> m2 = sole_cpu_consumer(g, y, "Mul");
     if (!m2) return 0;
     std::optional<size_t> q = mul_partner(g, *m2, y);
-    const bool completes = q && (*p == *x ? is_scalar_near(g, *q, 0.5) : *q == *x);
+    const size_t half = *p == *x ? (q ? *q : INFER_NO_VALUE) : *p;
+    const bool completes = q && (*p == *x ? true : *q == *x) && is_scalar_near(g, half, 0.5) &&
+                           keeps_shape(g, half, *x);
     if (!completes) return 0;
     nodes.push_back(*m2);
     y = g.node(*m2).output(0);
@@ -63,7 +73,8 @@ size_t fuse(GraphEditor& g, size_t erf) {
     const size_t half = g.producer(*p);
     if (!is_cpu_op(g, half, "Mul") || g.single_consumer(*p) != *m1 ||
         mul_partner(g, half, *x) == std::nullopt ||
-        !is_scalar_near(g, *mul_partner(g, half, *x), 0.5)) {
+        !is_scalar_near(g, *mul_partner(g, half, *x), 0.5) ||
+        !keeps_shape(g, *mul_partner(g, half, *x), *x)) {
       return 0;
     }
     nodes.push_back(half);

@@ -7,7 +7,9 @@ namespace {
 
 size_t fuse(GraphEditor& g, size_t gemm) {
   const plugin::NodeView n = g.node(gemm);
-  if (n.output_count() != 1 || !is_float32(g, n.output(0))) return 0;
+  const bool f32 = is_float32(g, n.input(0)) ||
+                   (float32_or_unknown(g, n.input(0)) && float_constant(g, n.input(1)));
+  if (n.output_count() != 1 || !f32) return 0;
   std::optional<ActivationMatch> act = activation_after(g, n.output(0));
   if (!act) return 0;
   std::vector<size_t> inputs;

@@ -20,7 +20,7 @@ bool gemm_bias_shape(const std::vector<int64_t>& c, int64_t m, int64_t n) {
 bool fuse(GraphEditor& g, size_t mm) {
   const plugin::NodeView n = g.node(mm);
   const size_t a = n.input(0), b = n.input(1);
-  if (!is_float32(g, a) || known_rank(g, a) != 2) return false;
+  if (!float32_or_unknown(g, a) || known_rank(g, a) != 2) return false;
   std::optional<plugin::ConstantView> bc = g.constant(b);
   if (!bc || bc->dtype != INFER_DTYPE_FLOAT32 || bc->shape.size() != 2) return false;
   std::optional<size_t> add = sole_cpu_consumer(g, n.output(0), "Add");

@@ -24,9 +24,9 @@ size_t fuse(GraphEditor& g, size_t mm) {
   const plugin::NodeView m = g.node(mm);
   const size_t a = m.input(0), out = m.output(0);
   std::optional<plugin::ConstantView> b = g.constant(m.input(1));
+  // A's type follows B's; its rank may be unknown (then only a 1-D bias is sure not to grow Y).
   std::optional<size_t> rank = known_rank(g, a);
-  if (!is_float32(g, a) || !rank || *rank < 2 || !b || b->dtype != INFER_DTYPE_FLOAT32 ||
-      b->shape.size() != 2) {
+  if (!float32_or_unknown(g, a) || !b || b->dtype != INFER_DTYPE_FLOAT32 || b->shape.size() != 2) {
     return 0;
   }
   std::vector<size_t> nodes{mm};
@@ -35,7 +35,9 @@ size_t fuse(GraphEditor& g, size_t mm) {
     std::optional<size_t> bi = other_input_index(g, *add, out);
     const size_t c = bi ? g.node(*add).input(*bi) : INFER_NO_VALUE;
     std::optional<std::vector<float>> data =
-        c != INFER_NO_VALUE ? last_axis_bias(g, c, b->shape[1], *rank) : std::nullopt;
+        c != INFER_NO_VALUE
+            ? last_axis_bias(g, c, b->shape[1], rank ? std::max<size_t>(*rank, 1) : 1)
+            : std::nullopt;
     if (data) {
       const bool one_d = g.constant(c)->shape.size() == 1;
       bias = one_d ? c

@@ -28,6 +28,12 @@ bool is_float32(const GraphEditor& g, size_t v) {
   return v != INFER_NO_VALUE && g.value(v).dtype == INFER_DTYPE_FLOAT32;
 }
 
+bool float32_or_unknown(const GraphEditor& g, size_t v) {
+  if (v == INFER_NO_VALUE) return false;
+  const infer_dtype t = g.value(v).dtype;
+  return t == INFER_DTYPE_FLOAT32 || t == INFER_DTYPE_UNDEFINED;
+}
+
 int64_t default_opset(const GraphEditor& g) {
   const int64_t v = g.host()->graph_opset(g.graph(), "");
   return v > 0 ? v : 21;
@@ -72,6 +78,13 @@ bool is_scalar_near(const GraphEditor& g, size_t v, double x, double rel_tol) {
   return s && std::fabs(*s - x) <= rel_tol * std::fabs(x);
 }
 
+bool keeps_shape(const GraphEditor& g, size_t c, size_t v) {
+  std::optional<plugin::ConstantView> k = g.constant(c);
+  if (!k) return false;
+  std::optional<size_t> r = known_rank(g, v);
+  return k->shape.empty() || (r && k->shape.size() <= *r);
+}
+
 std::optional<size_t> other_input_index(const GraphEditor& g, size_t node, size_t v) {
   const plugin::NodeView n = g.node(node);
   if (n.input_count() != 2 || n.input(0) == n.input(1)) return std::nullopt;
@@ -104,7 +117,7 @@ std::optional<ActivationSpec> match_clip(const GraphEditor& g, const plugin::Nod
 std::optional<ActivationSpec> match_activation(const GraphEditor& g, size_t node) {
   if (!g.alive(node) || g.backend(node) != "cpu") return std::nullopt;
   const plugin::NodeView n = g.node(node);
-  if (n.input_count() < 1 || n.output_count() != 1 || !is_float32(g, n.input(0))) {
+  if (n.input_count() < 1 || n.output_count() != 1 || !float32_or_unknown(g, n.input(0))) {
     return std::nullopt;
   }
   if (is_cpu_op(g, node, "Gelu", kInferDomain)) return ActivationSpec{"Gelu", {}};

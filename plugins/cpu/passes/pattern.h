@@ -26,6 +26,9 @@ std::optional<size_t> sole_cpu_consumer(const GraphEditor& g, size_t v, std::str
 std::optional<size_t> sole_cpu_consumer(const GraphEditor& g, size_t v);
 
 bool is_float32(const GraphEditor& g, size_t v);
+// float32, or a type the graph does not know (dynamic models): for values whose type a
+// float32 constant operand of the same node already fixes (ONNX ops take one T).
+bool float32_or_unknown(const GraphEditor& g, size_t v);
 // Opset of the default domain (a graph that imports none gets the current one).
 int64_t default_opset(const GraphEditor& g);
 // Rank of v when the graph knows it.
@@ -40,6 +43,9 @@ std::optional<std::vector<float>> float_constant(const GraphEditor& g, size_t v)
 std::optional<double> scalar_constant(const GraphEditor& g, size_t v);
 // A one-element float constant within rel_tol of x (exporters round 1/sqrt(2) differently).
 bool is_scalar_near(const GraphEditor& g, size_t v, double x, double rel_tol = 1e-4);
+// Constant c combined elementwise with v cannot change v's shape: c has rank 0, or no more
+// dimensions than v's known rank (c holds one element).
+bool keeps_shape(const GraphEditor& g, size_t c, size_t v);
 // For a two-input node reading v once: the index (0 or 1) of its other input.
 std::optional<size_t> other_input_index(const GraphEditor& g, size_t node, size_t v);
 

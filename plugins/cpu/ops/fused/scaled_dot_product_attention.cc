@@ -1,8 +1,9 @@
 // com.infer ScaledDotProductAttention(Q, Kt, V, mask?): Y = softmax(scale * Q.Kt + mask) . V
 // over the last axis, made by attention_fusion from the MatMul / scale / Add / Softmax / MatMul
 // chain of exported attention blocks. Q [..., Sq, D], Kt [..., D, Sk] (K already transposed),
-// V [..., Sk, Dv]; batch dimensions broadcast like MatMul, mask broadcasts onto the scores.
-// Reference kernel: the scores are materialised once and transformed in place.
+// V [..., Sk, Dv]; everything broadcasts exactly as in the unfused chain (MatMul batch
+// dimensions, the mask Add), so the pass needs no shape knowledge.
+// Reference kernel: the scores are materialised and transformed in place.
 #include <algorithm>
 #include <vector>
 
@@ -24,18 +25,18 @@ class SdpaKernel final : public Kernel {
     const Tensor& v = ctx.input(2);
     const Tensor& mask = ctx.input(3);
     const MatMulPlan qk = plan_matmul(q.shape, kt.shape);
-    const Shape& s_shape = qk.y_shape;
-    if (s_shape.size() < 2) fail_input("Q and Kt must have rank >= 2");
+    Shape s_shape = qk.y_shape;
     std::vector<float> scores(static_cast<size_t>(numel(s_shape)));
     matmul<float>(qk, q.as<float>(), kt.as<float>(), scores.data());
     const float s = scale_;
     if (mask.present()) {
-      if (broadcast_shapes(s_shape, mask.shape) != s_shape) {
-        fail_input(str_cat("mask of shape ", shape_str(mask.shape),
-                           " does not broadcast onto the scores ", shape_str(s_shape)));
-      }
+      // The mask may even grow the scores (it did in the unfused Add).
+      const Shape m_shape = broadcast_shapes(s_shape, mask.shape);
+      std::vector<float> masked(static_cast<size_t>(numel(m_shape)));
       binary_broadcast([s](float a, float m) { return a * s + m; }, scores.data(), s_shape,
-                       mask.as<float>(), mask.shape, scores.data(), s_shape);
+                       mask.as<float>(), mask.shape, masked.data(), m_shape);
+      scores = std::move(masked);
+      s_shape = m_shape;
     } else if (s != 1.0f) {
       for (float& x : scores) x *= s;
     }
