@@ -190,6 +190,9 @@ int main(void) {
   infer_session_options* opts = NULL;
   CHECK_OK(infer_session_options_create(&opts));
   CHECK_OK(infer_session_options_set_backends(opts, "cpu"));
+  expect_error(infer_session_options_set_optimization_level(opts, 4), "optimization level 4");
+  expect_error(infer_session_options_set_optimization_level(opts, -1), "optimization level -1");
+  CHECK_OK(infer_session_options_set_optimization_level(opts, 3));
 
   infer_session* missing = NULL;
   expect_error(infer_session_create(env, "/nonexistent/model.onnx", opts, &missing),
@@ -201,6 +204,10 @@ int main(void) {
   check_io_descs(s);
   const char* report = infer_session_placement_report(s);
   printf("placement:\n%s\n", report ? report : "(none)");
+  const char* optimization = infer_session_optimization_report(s);
+  CHECK(optimization != NULL && strncmp(optimization, "optimization level 3", 20) == 0);
+  CHECK(infer_session_node_count(s) > 0);
+  printf("%s(%zu nodes)\n", optimization, infer_session_node_count(s));
 
   /* Deterministic input in [-1, 1), wrapped without a copy. */
   float* data = malloc(INPUT_ELEMS * sizeof(float));
