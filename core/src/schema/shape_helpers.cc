@@ -1,6 +1,8 @@
 #include "schema/shape_helpers.h"
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -130,6 +132,129 @@ absl::Status CheckScalarInput(const InferenceContext& ctx, size_t i, const char*
         absl::StrCat(name, " must be a scalar, got shape ", ctx.input_shape(i).ToString()));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<size_t>> NormalizeAxes(std::span<const int64_t> axes, size_t rank) {
+  std::vector<size_t> out;
+  std::vector<bool> seen(rank, false);
+  for (int64_t a : axes) {
+    absl::StatusOr<size_t> axis = NormalizeAxis(a, rank);
+    if (!axis.ok()) return axis.status();
+    if (seen[*axis]) return absl::InvalidArgumentError(absl::StrCat("axis ", a, " is repeated"));
+    seen[*axis] = true;
+    out.push_back(*axis);
+  }
+  return out;
+}
+
+AxesArg ReadAxesArg(const InferenceContext& ctx, const char* attr, size_t input,
+                    int64_t input_since) {
+  AxesArg out;
+  if (ctx.opset() < input_since) {
+    const Attribute* a = ctx.attr(attr);
+    out.present = a != nullptr;
+    if (a != nullptr) out.values = a->ints;
+    return out;
+  }
+  out.present = ctx.has_input(input);
+  if (!out.present) return out;
+  std::optional<IntData> data = InputInts(ctx, input);
+  out.known = data.has_value();
+  if (data) out.values = std::move(data->values);
+  return out;
+}
+
+std::optional<std::vector<int64_t>> KnownDims(std::span<const Dim> dims) {
+  std::vector<int64_t> out;
+  for (const Dim& d : dims) {
+    if (!d.known()) return std::nullopt;
+    out.push_back(d.value);
+  }
+  return out;
+}
+
+std::optional<IntData> InputInts(const InferenceContext& ctx, size_t i) {
+  if (!ctx.has_input(i)) return std::nullopt;
+  const Tensor* t = ctx.input_constant(i);
+  if (t == nullptr || t->element_count() > kMaxPropagatedElements) return std::nullopt;
+  IntData out{t->shape(), {}};
+  if (t->dtype() == INFER_DTYPE_INT64) {
+    out.values.assign(t->as<int64_t>(), t->as<int64_t>() + t->element_count());
+  } else if (t->dtype() == INFER_DTYPE_INT32) {
+    out.values.assign(t->as<int32_t>(), t->as<int32_t>() + t->element_count());
+  } else {
+    return std::nullopt;
+  }
+  return out;
+}
+
+void SetOutputInts(InferenceContext& ctx, size_t i, std::vector<int64_t> shape,
+                   std::span<const int64_t> values) {
+  const infer_dtype dtype = ctx.output_type(i);
+  absl::StatusOr<TensorPtr> t = Tensor::Allocate(dtype, std::move(shape));
+  if (!t.ok() || (*t)->element_count() != values.size()) return;
+  if (dtype == INFER_DTYPE_INT64) {
+    std::copy(values.begin(), values.end(), static_cast<int64_t*>((*t)->data()));
+  } else if (dtype == INFER_DTYPE_INT32) {
+    auto* out = static_cast<int32_t*>((*t)->data());
+    for (int64_t v : values) {
+      // Values that do not fit stay untracked rather than wrap.
+      if (v < INT32_MIN || v > INT32_MAX) return;
+      *out++ = static_cast<int32_t>(v);
+    }
+  } else {
+    return;
+  }
+  ctx.set_output_constant(i, *std::move(t));
+}
+
+void PropagateIntsReshaped(InferenceContext& ctx) {
+  std::optional<IntData> in = InputInts(ctx, 0);
+  std::optional<std::vector<int64_t>> shape = KnownDims(ctx.output_shape(0).dims);
+  if (!in || !shape || !ctx.output_shape(0).rank_known) return;
+  SetOutputInts(ctx, 0, *std::move(shape), in->values);
+}
+
+void PropagateIntsBinary(InferenceContext& ctx,
+                         std::optional<int64_t> (*fn)(int64_t a, int64_t b)) {
+  std::optional<IntData> a = InputInts(ctx, 0);
+  std::optional<IntData> b = InputInts(ctx, 1);
+  if (!a || !b) return;
+  const size_t rank = std::max(a->shape.size(), b->shape.size());
+  // Right-align both shapes, padding with 1s.
+  const auto padded = [rank](const std::vector<int64_t>& s) {
+    std::vector<int64_t> out(rank - s.size(), 1);
+    out.insert(out.end(), s.begin(), s.end());
+    return out;
+  };
+  const std::vector<int64_t> sa = padded(a->shape);
+  const std::vector<int64_t> sb = padded(b->shape);
+  std::vector<int64_t> shape(rank);
+  for (size_t d = 0; d < rank; ++d) {
+    if (sa[d] != sb[d] && sa[d] != 1 && sb[d] != 1) return;
+    shape[d] = sa[d] == 1 ? sb[d] : sa[d];
+  }
+  absl::StatusOr<size_t> count = ElementCount(shape);
+  if (!count.ok() || *count > kMaxPropagatedElements) return;
+  std::vector<int64_t> values(*count);
+  std::vector<int64_t> index(rank, 0);
+  for (size_t n = 0; n < *count; ++n) {
+    // Offsets into a and b for the output index, with broadcast dims fixed at 0.
+    size_t ia = 0;
+    size_t ib = 0;
+    for (size_t d = 0; d < rank; ++d) {
+      ia = ia * static_cast<size_t>(sa[d]) + (sa[d] == 1 ? 0 : static_cast<size_t>(index[d]));
+      ib = ib * static_cast<size_t>(sb[d]) + (sb[d] == 1 ? 0 : static_cast<size_t>(index[d]));
+    }
+    std::optional<int64_t> v = fn(a->values[ia], b->values[ib]);
+    if (!v) return;
+    values[n] = *v;
+    for (size_t d = rank; d-- > 0;) {
+      if (++index[d] < shape[d]) break;
+      index[d] = 0;
+    }
+  }
+  SetOutputInts(ctx, 0, std::move(shape), values);
 }
 
 namespace {

@@ -60,6 +60,55 @@ absl::Status SameShapeAsInput(InferenceContext& ctx);
 // Input `i`, when present and its shape known, must hold exactly one element.
 absl::Status CheckScalarInput(const InferenceContext& ctx, size_t i, const char* name);
 
+// --- axes lists --------------------------------------------------------------
+
+// Normalises every axis to [0, rank); error on an axis out of range or repeated.
+absl::StatusOr<std::vector<size_t>> NormalizeAxes(std::span<const int64_t> axes, size_t rank);
+
+// An axes list given as attribute `attr` before opset `input_since` and as
+// the optional int64 input `input` from then on (Squeeze, Unsqueeze, Reduce*).
+struct AxesArg {
+  bool present = false;  // the attribute or input is there
+  bool known = true;     // its values are known (an input may not be constant)
+  std::vector<int64_t> values{};
+};
+AxesArg ReadAxesArg(const InferenceContext& ctx, const char* attr, size_t input,
+                    int64_t input_since);
+
+// --- data propagation --------------------------------------------------------
+//
+// Like ONNX's data propagation, shape inference tracks the values of small
+// integer tensors (Shape -> Gather -> Unsqueeze -> Concat -> Reshape chains):
+// shape functions record them with ctx.set_output_constant and later nodes of
+// the same walk read them through input_constant(). Only fully known values
+// are tracked; they never become graph constants.
+
+inline constexpr size_t kMaxPropagatedElements = 1024;
+
+// The dims' values when all are known.
+std::optional<std::vector<int64_t>> KnownDims(std::span<const Dim> dims);
+
+// Known int32/int64 data of input i (at most kMaxPropagatedElements
+// elements), widened to int64, with its shape.
+struct IntData {
+  std::vector<int64_t> shape;
+  std::vector<int64_t> values;
+};
+std::optional<IntData> InputInts(const InferenceContext& ctx, size_t i);
+
+// Records output i's data, stored as the output's dtype (int32 or int64;
+// other dtypes are not tracked).
+void SetOutputInts(InferenceContext& ctx, size_t i, std::vector<int64_t> shape,
+                   std::span<const int64_t> values);
+
+// Output 0 holds input 0's data under a new shape (Squeeze, Unsqueeze,
+// Identity-like ops); the output shape must be fully known.
+void PropagateIntsReshaped(InferenceContext& ctx);
+
+// Output 0 = fn(input 0, input 1) elementwise with numpy broadcasting, when
+// both are known; fn returns nullopt where it cannot (division by zero).
+void PropagateIntsBinary(InferenceContext& ctx, std::optional<int64_t> (*fn)(int64_t a, int64_t b));
+
 // --- convolution and pooling -------------------------------------------------
 
 enum class AutoPad { kNotSet, kValid, kSameUpper, kSameLower };

@@ -21,10 +21,21 @@ std::vector<OpSchema> PassThroughSchemas();    // Identity, Dropout
 std::vector<OpSchema> PoolSchemas();           // MaxPool, AveragePool, GlobalAveragePool
 std::vector<OpSchema> TensorShapeSchemas();    // Flatten, Reshape, Concat, Transpose
 
+std::vector<OpSchema> ShapeSizeSchemas();   // Shape, Size
+std::vector<OpSchema> GatherSchemas();      // Gather, GatherElements
+std::vector<OpSchema> SqueezeSchemas();     // Squeeze, Unsqueeze
+std::vector<OpSchema> SliceSchemas();       // Slice
+std::vector<OpSchema> CastSchemas();        // Cast, CastLike
+std::vector<OpSchema> LogicalSchemas();     // Equal, Less, ..., And, Or, Xor, Not, Where
+std::vector<OpSchema> ExpandTileSchemas();  // Expand, Tile
+std::vector<OpSchema> GeneratorSchemas();   // ConstantOfShape, Range
+
 using SchemaFamilyFn = std::vector<OpSchema> (*)();
 inline constexpr SchemaFamilyFn kBuiltinFamilies[] = {
-    ActivationSchemas,    ConstantSchemas,    ConvSchemas, ElementwiseSchemas, GemmMatMulSchemas,
-    NormalizationSchemas, PassThroughSchemas, PoolSchemas, TensorShapeSchemas,
+    ActivationSchemas,    ConstantSchemas,    ConvSchemas,  ElementwiseSchemas, GemmMatMulSchemas,
+    NormalizationSchemas, PassThroughSchemas, PoolSchemas,  TensorShapeSchemas, ShapeSizeSchemas,
+    GatherSchemas,        SqueezeSchemas,     SliceSchemas, CastSchemas,        LogicalSchemas,
+    ExpandTileSchemas,    GeneratorSchemas,
 };
 
 }  // namespace infer::core::defs

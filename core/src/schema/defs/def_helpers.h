@@ -37,6 +37,18 @@ constexpr DtypeSet kInt64 = Bit(INFER_DTYPE_INT64);
 // representable either).
 constexpr DtypeSet kAllTypes = kAllInts | kFloats | kBool | Bit(INFER_DTYPE_STRING);
 
+// Data-movement ops accept every tensor type: opset 13 adds bfloat16;
+// later additions (float8, int4) are not representable in the IR.
+constexpr DtypeSet AllTypesAt(int64_t since) {
+  return since >= 13 ? kAllTypes | kBfloat16 : kAllTypes;
+}
+// Numeric types as ONNX's math ops list them: 13 adds bfloat16.
+constexpr DtypeSet kNumeric = kAllInts | kFloats;
+constexpr DtypeSet NumericAt(int64_t since) {
+  return since >= 13 ? kNumeric | kBfloat16 : kNumeric;
+}
+constexpr DtypeSet FloatsAt(int64_t since) { return since >= 13 ? kFloats | kBfloat16 : kFloats; }
+
 inline std::vector<infer_dtype> DtypesOf(DtypeSet set) {
   std::vector<infer_dtype> out;
   for (unsigned v = 0; v < 32; ++v) {

@@ -146,6 +146,18 @@ absl::Status InferReshape(InferenceContext& ctx) {
   return absl::OkStatus();
 }
 
+// Joins tracked 1-D shape values (Unsqueeze -> Concat -> Reshape).
+void PropagateConcatInts(InferenceContext& ctx) {
+  std::vector<int64_t> values;
+  for (size_t i = 0; i < ctx.input_count(); ++i) {
+    std::optional<IntData> in = InputInts(ctx, i);
+    if (!in || in->shape.size() != 1) return;
+    values.insert(values.end(), in->values.begin(), in->values.end());
+  }
+  if (values.size() > kMaxPropagatedElements) return;
+  SetOutputInts(ctx, 0, {static_cast<int64_t>(values.size())}, values);
+}
+
 absl::Status InferConcat(InferenceContext& ctx) {
   // The first input of known rank fixes the rank and non-axis dimensions.
   const Shape* first = nullptr;
@@ -203,6 +215,7 @@ absl::Status InferConcat(InferenceContext& ctx) {
     dims[*axis] = DynamicDim();
   }
   ctx.set_output_shape(0, RankedShape(std::move(dims)));
+  PropagateConcatInts(ctx);
   return absl::OkStatus();
 }
 
@@ -236,10 +249,6 @@ absl::Status InferTranspose(InferenceContext& ctx) {
   ctx.set_output_shape(0, RankedShape(std::move(dims)));
   return absl::OkStatus();
 }
-
-// Data-movement ops accept every tensor type: opset 13 adds bfloat16;
-// later additions (float8, int4) are not representable in the IR.
-DtypeSet AllTypesAt(int64_t since) { return since >= 13 ? kAllTypes | kBfloat16 : kAllTypes; }
 
 }  // namespace
 
