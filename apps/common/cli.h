@@ -47,7 +47,8 @@ using TensorHandle = std::unique_ptr<infer_tensor, TensorDeleter>;
 // Throws Failure with the status message if `s` is an error.
 void Check(infer_status* s);
 
-std::pair<std::string, std::string> SplitAssignment(const std::string& flag, const std::string& arg);
+std::pair<std::string, std::string> SplitAssignment(const std::string& flag,
+                                                    const std::string& arg);
 int64_t ParseInt(const std::string& what, const std::string& text, int64_t min_value);
 
 // The flags that shape a session, shared by infer-run and infer-opt.

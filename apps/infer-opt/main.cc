@@ -84,8 +84,8 @@ int Main(int argc, char** argv) {
   if (o.report) std::fputs(infer_session_optimization_report(session.get()), stdout);
   const auto bytes = fs::file_size(o.output, ec);
   std::printf("wrote %s: %zu nodes, %.1f MB, in %.0f ms\n", o.output.c_str(),
-              infer_session_node_count(session.get()),
-              ec ? 0.0 : static_cast<double>(bytes) / 1e6, ms);
+              infer_session_node_count(session.get()), ec ? 0.0 : static_cast<double>(bytes) / 1e6,
+              ms);
   return 0;
 }
 

@@ -231,8 +231,7 @@ int Main(int argc, char** argv) {
     desc.struct_size = sizeof(desc);
     Check(infer_session_input_desc(session.get(), i, &desc));
     auto f = files.find(desc.name);
-    inputs.push_back(
-        MakeInput(desc, f != files.end() ? &f->second : nullptr, o.session.dims, rng));
+    inputs.push_back(MakeInput(desc, f != files.end() ? &f->second : nullptr, o.session.dims, rng));
     input_names.push_back(desc.name);
     std::printf(
         "input  '%s': %s %s%s\n", desc.name,

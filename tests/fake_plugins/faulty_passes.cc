@@ -17,7 +17,8 @@ using infer::plugin::PluginError;
 size_t Misbehave(GraphEditor& g, const infer_config* cfg) {
   const char* mode_c = g.host()->config_get(cfg, "faulty.mode");
   const std::string mode = mode_c ? mode_c : "throws";
-  if (mode == "throws") throw PluginError(INFER_INTERNAL, "deliberate failure (faulty.mode=throws)");
+  if (mode == "throws")
+    throw PluginError(INFER_INTERNAL, "deliberate failure (faulty.mode=throws)");
   for (size_t n = 0; n < g.node_count(); ++n) {
     if (!g.alive(n) || g.node(n).input_count() == 0) continue;
     const size_t in = g.node(n).input(0);

@@ -233,8 +233,7 @@ infer_status* infer_session_options_set_config(infer_session_options* opts, cons
   });
 }
 
-infer_status* infer_session_options_set_optimization_level(infer_session_options* opts,
-                                                          int level) {
+infer_status* infer_session_options_set_optimization_level(infer_session_options* opts, int level) {
   return Guard([&]() -> absl::Status {
     if (opts == nullptr) return NullArg("options");
     if (level < 0 || level > infer::core::kMaxOptimizationLevel) {
@@ -351,9 +350,8 @@ const char* infer_session_placement_report(const infer_session* s) {
 const char* infer_session_optimization_report(const infer_session* s) {
   if (s == nullptr) return "";
   // Built once: the returned pointer lives as long as the session.
-  std::call_once(s->optimization_once, [s] {
-    s->optimization_text = s->session->optimization_report().Describe();
-  });
+  std::call_once(s->optimization_once,
+                 [s] { s->optimization_text = s->session->optimization_report().Describe(); });
   return s->optimization_text.c_str();
 }
 

@@ -185,7 +185,8 @@ absl::Status Graph::RemoveInitializer(size_t value) {
   if (!valid_value(value)) return absl::OutOfRangeError("bad value id");
   Value& v = values_[value];
   if (!v.constant) {
-    return absl::FailedPreconditionError(absl::StrCat("value '", v.name, "' is not an initializer"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("value '", v.name, "' is not an initializer"));
   }
   if (!Consumers(value).empty() || v.is_graph_output || v.is_graph_input) {
     return absl::FailedPreconditionError(
@@ -212,8 +213,8 @@ absl::Status Graph::FoldNode(size_t node) {
   }
   INFER_ASSIGN_OR_RETURN(std::vector<TensorPtr> outputs, hooks_->EvaluateNode(*this, node));
   if (outputs.size() != n.outputs.size()) {
-    return absl::InternalError(absl::StrCat(n.Describe(), ": evaluation returned ",
-                                            outputs.size(), " outputs"));
+    return absl::InternalError(
+        absl::StrCat(n.Describe(), ": evaluation returned ", outputs.size(), " outputs"));
   }
   const std::vector<size_t> out_ids = n.outputs;
   INFER_RETURN_IF_ERROR(RemoveNode(node));

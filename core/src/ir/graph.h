@@ -99,8 +99,7 @@ class OptimizationHooks {
  public:
   virtual ~OptimizationHooks() = default;
   // Runs `node` (all inputs constant) and returns its outputs.
-  virtual absl::StatusOr<std::vector<TensorPtr>> EvaluateNode(const Graph& graph,
-                                                              size_t node) = 0;
+  virtual absl::StatusOr<std::vector<TensorPtr>> EvaluateNode(const Graph& graph, size_t node) = 0;
   // Backend of the pass running now ("" for backend-independent passes).
   virtual const std::string& current_backend() const = 0;
 };

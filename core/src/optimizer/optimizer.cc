@@ -22,10 +22,14 @@ constexpr int kMaxBasicRounds = 4;
 
 const char* LevelName(int level) {
   switch (level) {
-    case INFER_OPT_NONE: return "none";
-    case INFER_OPT_BASIC: return "basic";
-    case INFER_OPT_EXTENDED: return "extended";
-    default: return "layout";
+    case INFER_OPT_NONE:
+      return "none";
+    case INFER_OPT_BASIC:
+      return "basic";
+    case INFER_OPT_EXTENDED:
+      return "extended";
+    default:
+      return "layout";
   }
 }
 
@@ -62,7 +66,8 @@ class ConstantEvaluator final : public OptimizationHooks {
         continue;
       }
       const Value& value = graph.value(v);
-      INFER_ASSIGN_OR_RETURN(size_t out, single.AddValue(value.name, value.dtype, Shape::Unknown()));
+      INFER_ASSIGN_OR_RETURN(size_t out,
+                             single.AddValue(value.name, value.dtype, Shape::Unknown()));
       INFER_RETURN_IF_ERROR(single.AddOutput(out));
       copy.outputs.push_back(out);
     }
@@ -146,8 +151,8 @@ class Runner {
     absl::Status st = FromC(pass.plugin->pass->pass_run(pass.plugin->state, pass.index,
                                                         AsC(*graph_), ctx_.config, &changed));
     if (st.ok()) st = CheckGraph(*graph_, *ctx_.schemas);
-    run.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                 .count();
+    run.ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (!st.ok()) {
       run.failure = std::string(st.message());
       spdlog::warn(
@@ -172,8 +177,7 @@ class Runner {
 
 // Tentative placement for the backend-specific levels: records each node's
 // backend and returns the backends that hold nodes.
-absl::StatusOr<std::set<std::string>> PlaceTentatively(Graph& graph,
-                                                       const OptimizerContext& ctx) {
+absl::StatusOr<std::set<std::string>> PlaceTentatively(Graph& graph, const OptimizerContext& ctx) {
   INFER_ASSIGN_OR_RETURN(Placement placement, PlaceGraph(graph, ctx.backends));
   std::set<std::string> used;
   for (const Partition& p : placement.partitions) {
@@ -192,12 +196,12 @@ std::string OptimizationReport::Describe() const {
                         LevelName(level), "); no pass ran, ", nodes_after, " nodes\n");
   }
   absl::StrAppend(&out, "optimization level ", level, " (", LevelName(level), "): ", nodes_before,
-                  " -> ", nodes_after, " nodes, ", initializers_before, " -> ",
-                  initializers_after, " initializers\n");
+                  " -> ", nodes_after, " nodes, ", initializers_before, " -> ", initializers_after,
+                  " initializers\n");
   for (const std::string& d : disabled) absl::StrAppend(&out, "  disabled: ", d, "\n");
   if (runs.empty()) return out;
-  absl::StrAppend(&out, absl::StrFormat("  %-5s %-5s %-36s %-8s %8s %14s %8s\n", "level",
-                                        "round", "pass", "backend", "changed", "nodes", "ms"));
+  absl::StrAppend(&out, absl::StrFormat("  %-5s %-5s %-36s %-8s %8s %14s %8s\n", "level", "round",
+                                        "pass", "backend", "changed", "nodes", "ms"));
   size_t quiet_reruns = 0;
   for (const PassRun& r : runs) {
     // Later rounds only matter where they still changed something.
@@ -233,16 +237,15 @@ absl::StatusOr<std::vector<PassEntry>> CollectPasses(const PluginRegistry& plugi
             absl::StrCat("pass plugin '", r->name, "' registers pass ", i, " without a name"));
       }
       if (info.level < INFER_OPT_BASIC || info.level > kMaxOptimizationLevel) {
-        return absl::InvalidArgumentError(absl::StrCat("pass '", info.name, "' of plugin '",
-                                                       r->name, "' has level ", info.level,
-                                                       "; levels are 1 to ",
-                                                       kMaxOptimizationLevel));
+        return absl::InvalidArgumentError(
+            absl::StrCat("pass '", info.name, "' of plugin '", r->name, "' has level ", info.level,
+                         "; levels are 1 to ", kMaxOptimizationLevel));
       }
       const bool has_backend = info.backend != nullptr && *info.backend != '\0';
       if ((info.level == INFER_OPT_BASIC) == has_backend) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "pass '", info.name, "' of plugin '", r->name,
-            "': level-1 passes serve every backend and levels 2-3 must name one"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("pass '", info.name, "' of plugin '", r->name,
+                         "': level-1 passes serve every backend and levels 2-3 must name one"));
       }
       auto [it, inserted] = owner.emplace(info.name, r->name);
       if (!inserted) {
@@ -250,8 +253,8 @@ absl::StatusOr<std::vector<PassEntry>> CollectPasses(const PluginRegistry& plugi
                                                      "' is registered by plugins '", it->second,
                                                      "' and '", r->name, "'"));
       }
-      passes.push_back(PassEntry{r, i, info.name, info.level, has_backend ? info.backend : "",
-                                 info.order});
+      passes.push_back(
+          PassEntry{r, i, info.name, info.level, has_backend ? info.backend : "", info.order});
     }
   }
   std::sort(passes.begin(), passes.end(), [](const PassEntry& a, const PassEntry& b) {

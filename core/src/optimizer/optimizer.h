@@ -38,12 +38,12 @@ struct PassRun {
   std::string plugin;
   std::string backend;
   int level = 0;
-  int round = 1;           // level-1 passes repeat while the graph changes
+  int round = 1;  // level-1 passes repeat while the graph changes
   size_t changed = 0;
   size_t nodes_before = 0;
   size_t nodes_after = 0;
   double ms = 0;
-  std::string failure;     // set when the pass was rolled back
+  std::string failure;  // set when the pass was rolled back
 };
 
 struct OptimizationReport {

@@ -127,9 +127,9 @@ absl::StatusOr<std::vector<const PluginRecord*>> Session::ResolveBackends() cons
     if (r == nullptr) {
       std::vector<std::string> loaded;
       for (const PluginRecord* b : plugins.OfKind(INFER_PLUGIN_BACKEND)) loaded.push_back(b->name);
-      return absl::NotFoundError(
-          absl::StrCat("backend '", name, "' is not loaded (loaded: ",
-                       loaded.empty() ? "none" : absl::StrJoin(loaded, ", "), ")"));
+      return absl::NotFoundError(absl::StrCat(
+          "backend '", name,
+          "' is not loaded (loaded: ", loaded.empty() ? "none" : absl::StrJoin(loaded, ", "), ")"));
     }
     backends.push_back(r);
   }
@@ -149,8 +149,7 @@ absl::Status Session::Optimize() {
     ctx.schemas = &env_->schemas;
     ctx.backends = std::move(backends);
     ctx.config = &config_;
-    INFER_ASSIGN_OR_RETURN(optimization_,
-                           OptimizeGraph(graph_, options_.optimization_level, ctx));
+    INFER_ASSIGN_OR_RETURN(optimization_, OptimizeGraph(graph_, options_.optimization_level, ctx));
   }
   if (!options_.optimized_model_path.empty()) {
     INFER_RETURN_IF_ERROR(

@@ -20,7 +20,7 @@ struct SessionOptions {
   std::vector<std::string> backends;  // priority order; empty = every loaded backend
   std::map<std::string, std::string, std::less<>> config;
   std::map<std::string, int64_t, std::less<>> dims;  // symbolic dim -> value
-  int optimization_level = kMaxOptimizationLevel;     // 0 none .. 3 layout
+  int optimization_level = kMaxOptimizationLevel;    // 0 none .. 3 layout
   // When set, the optimised graph is written there (infer's own model format).
   std::string optimized_model_path;
 };

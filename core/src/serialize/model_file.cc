@@ -122,8 +122,8 @@ absl::Status ReadGraph(const model::GraphProto& gp, Graph& g, int depth);
 
 absl::Status ReadAttribute(const model::AttributeProto& ap, Node& node, int depth) {
   if (ap.type() < INFER_ATTR_FLOAT || ap.type() > INFER_ATTR_STRINGS) {
-    return Corrupt(absl::StrCat(node.Describe(), ": attribute '", ap.name(), "' has type ",
-                                ap.type()));
+    return Corrupt(
+        absl::StrCat(node.Describe(), ": attribute '", ap.name(), "' has type ", ap.type()));
   }
   Attribute& a = node.SetAttribute(ap.name());
   a.type = static_cast<infer_attr_type>(ap.type());
@@ -210,15 +210,16 @@ absl::Status ReadGraph(const model::GraphProto& gp, Graph& g, int depth) {
 }  // namespace
 
 bool IsOptimizedModel(const void* bytes, size_t len) {
-  return bytes != nullptr && len >= sizeof(kMagic) && std::memcmp(bytes, kMagic, sizeof(kMagic)) == 0;
+  return bytes != nullptr && len >= sizeof(kMagic) &&
+         std::memcmp(bytes, kMagic, sizeof(kMagic)) == 0;
 }
 
 absl::StatusOr<OptimizedModel> ReadOptimizedModel(const void* bytes, size_t len) {
   if (!IsOptimizedModel(bytes, len)) return Corrupt("it does not start with INFEROPT");
   if (len < kHeaderSize) return Corrupt("the file is truncated inside its header");
   const auto* p = static_cast<const unsigned char*>(bytes);
-  const uint32_t format = uint32_t{p[8]} | uint32_t{p[9]} << 8 | uint32_t{p[10]} << 16 |
-                          uint32_t{p[11]} << 24;
+  const uint32_t format =
+      uint32_t{p[8]} | uint32_t{p[9]} << 8 | uint32_t{p[10]} << 16 | uint32_t{p[11]} << 24;
   if (format != kModelFileFormatVersion) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the optimized model file has format version ", format, "; this build of infer (",
@@ -260,7 +261,8 @@ absl::Status WriteOptimizedModel(const Graph& graph, int level, const std::strin
   file.set_optimization_level(level);
   std::set<std::string> backends;
   for (size_t n = 0; n < graph.node_count(); ++n) {
-    if (graph.valid_node(n) && !graph.node(n).backend.empty()) backends.insert(graph.node(n).backend);
+    if (graph.valid_node(n) && !graph.node(n).backend.empty())
+      backends.insert(graph.node(n).backend);
   }
   for (const std::string& b : backends) file.add_backends(b);
   WriteGraph(graph, file.mutable_graph());

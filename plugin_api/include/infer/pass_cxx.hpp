@@ -161,9 +161,9 @@ class GraphEditor {
   size_t add_node(const std::string& op_type, const std::string& domain, const std::string& name,
                   const std::vector<size_t>& inputs, const std::vector<size_t>& outputs) {
     size_t id = INFER_NO_VALUE;
-    check(host_, host_->graph_add_node(g_, op_type.c_str(), domain.c_str(), name.c_str(),
-                                       inputs.data(), inputs.size(), outputs.data(),
-                                       outputs.size(), &id));
+    check(host_,
+          host_->graph_add_node(g_, op_type.c_str(), domain.c_str(), name.c_str(), inputs.data(),
+                                inputs.size(), outputs.data(), outputs.size(), &id));
     return id;
   }
   // Copies every attribute of node `from` onto node `to`.
@@ -196,11 +196,16 @@ inline bool GraphEditor::is_scalar_constant(size_t v, double x) const {
   std::optional<ConstantView> c = constant(v);
   if (!c || c->element_count() != 1) return false;
   switch (c->dtype) {
-    case INFER_DTYPE_FLOAT32: return c->as<float>()[0] == static_cast<float>(x);
-    case INFER_DTYPE_FLOAT64: return c->as<double>()[0] == x;
-    case INFER_DTYPE_INT32: return c->as<int32_t>()[0] == static_cast<int32_t>(x);
-    case INFER_DTYPE_INT64: return c->as<int64_t>()[0] == static_cast<int64_t>(x);
-    default: return false;
+    case INFER_DTYPE_FLOAT32:
+      return c->as<float>()[0] == static_cast<float>(x);
+    case INFER_DTYPE_FLOAT64:
+      return c->as<double>()[0] == x;
+    case INFER_DTYPE_INT32:
+      return c->as<int32_t>()[0] == static_cast<int32_t>(x);
+    case INFER_DTYPE_INT64:
+      return c->as<int64_t>()[0] == static_cast<int64_t>(x);
+    default:
+      return false;
   }
 }
 
@@ -211,17 +216,27 @@ inline void GraphEditor::copy_attributes(size_t from, size_t to) {
     infer_attr_view a{};
     if (!host_->node_attr(g_, from, name, &a)) continue;
     switch (a.type) {
-      case INFER_ATTR_INT: set_attr(to, name, a.i); break;
-      case INFER_ATTR_FLOAT: set_attr(to, name, a.f); break;
-      case INFER_ATTR_STRING: set_attr(to, name, std::string(a.s, a.s_len)); break;
-      case INFER_ATTR_INTS: set_attr(to, name, std::vector<int64_t>(a.ints, a.ints + a.count)); break;
+      case INFER_ATTR_INT:
+        set_attr(to, name, a.i);
+        break;
+      case INFER_ATTR_FLOAT:
+        set_attr(to, name, a.f);
+        break;
+      case INFER_ATTR_STRING:
+        set_attr(to, name, std::string(a.s, a.s_len));
+        break;
+      case INFER_ATTR_INTS:
+        set_attr(to, name, std::vector<int64_t>(a.ints, a.ints + a.count));
+        break;
       case INFER_ATTR_FLOATS:
         set_attr(to, name, std::vector<float>(a.floats, a.floats + a.count));
         break;
       case INFER_ATTR_STRINGS:
         check(host_, host_->node_set_attr_strings(g_, to, name, a.strings, a.count));
         break;
-      case INFER_ATTR_TENSOR: check(host_, host_->node_set_attr_tensor(g_, to, name, &a.tensor)); break;
+      case INFER_ATTR_TENSOR:
+        check(host_, host_->node_set_attr_tensor(g_, to, name, &a.tensor));
+        break;
       default:
         throw PluginError(INFER_UNIMPLEMENTED,
                           std::string("cannot copy graph attribute '") + name + "'");
@@ -246,8 +261,8 @@ struct PassLibrary {
 };
 
 // init() of a pass plugin: checks that the host has the ABI 1.2 pass functions.
-inline infer_status* init_pass_library(const infer_host_api* host,
-                                       std::span<const PassDef> passes, void** out_state) {
+inline infer_status* init_pass_library(const infer_host_api* host, std::span<const PassDef> passes,
+                                       void** out_state) {
   constexpr size_t kNeeded = offsetof(infer_host_api, graph_unique_name) + sizeof(void*);
   if (host->struct_size < kNeeded) {
     return host->status_create(INFER_FAILED_PRECONDITION,
@@ -290,41 +305,41 @@ inline const infer_pass_api* pass_library_api() {
 // Defines the whole plugin (probe, init, shutdown and the exported entry
 // symbol) for a library whose only content is the PassDef array `PASSES`.
 // Use once, at global scope, in one .cc file of the library.
-#define INFER_DEFINE_PASS_PLUGIN(NAME, DESCRIPTION, PASSES)                                     \
-  namespace infer_pass_plugin_detail {                                                         \
-  static void probe(infer_plugin_probe* out) {                                                 \
-    infer_plugin_probe p{};                                                                    \
-    p.struct_size = out->struct_size < sizeof(p) ? out->struct_size : sizeof(p);               \
-    p.name = NAME;                                                                             \
-    p.vendor = "infer";                                                                        \
-    p.version = "0.1.0";                                                                       \
-    p.description = DESCRIPTION;                                                               \
-    p.kinds = INFER_PLUGIN_PASS;                                                               \
-    p.score = 1;                                                                               \
-    std::memcpy(out, &p, p.struct_size);                                                       \
-  }                                                                                            \
-  static infer_status* init(const infer_host_api* host, const infer_config*, void** state) {   \
-    return ::infer::plugin::init_pass_library(host, PASSES, state);                            \
-  }                                                                                            \
-  static const infer_plugin_api* api() {                                                       \
-    static const infer_plugin_api table = {                                                    \
-        .struct_size = sizeof(infer_plugin_api),                                               \
-        .abi_major = INFER_PLUGIN_ABI_MAJOR,                                                   \
-        .abi_minor = INFER_PLUGIN_ABI_MINOR,                                                   \
-        .probe = &probe,                                                                       \
-        .init = &init,                                                                         \
-        .shutdown = &::infer::plugin::shutdown_pass_library,                                   \
-        .frontend = nullptr,                                                                   \
-        .backend = nullptr,                                                                    \
-        .pass = ::infer::plugin::pass_library_api(),                                           \
-        .custom_ops = nullptr,                                                                 \
-    };                                                                                         \
-    return &table;                                                                             \
-  }                                                                                            \
-  }                                                                                            \
-  extern "C" INFER_PLUGIN_EXPORT const infer_plugin_api* infer_plugin_entry(uint32_t major,    \
-                                                                            uint32_t) {        \
-    return major == INFER_PLUGIN_ABI_MAJOR ? infer_pass_plugin_detail::api() : nullptr;        \
+#define INFER_DEFINE_PASS_PLUGIN(NAME, DESCRIPTION, PASSES)                                  \
+  namespace infer_pass_plugin_detail {                                                       \
+  static void probe(infer_plugin_probe* out) {                                               \
+    infer_plugin_probe p{};                                                                  \
+    p.struct_size = out->struct_size < sizeof(p) ? out->struct_size : sizeof(p);             \
+    p.name = NAME;                                                                           \
+    p.vendor = "infer";                                                                      \
+    p.version = "0.1.0";                                                                     \
+    p.description = DESCRIPTION;                                                             \
+    p.kinds = INFER_PLUGIN_PASS;                                                             \
+    p.score = 1;                                                                             \
+    std::memcpy(out, &p, p.struct_size);                                                     \
+  }                                                                                          \
+  static infer_status* init(const infer_host_api* host, const infer_config*, void** state) { \
+    return ::infer::plugin::init_pass_library(host, PASSES, state);                          \
+  }                                                                                          \
+  static const infer_plugin_api* api() {                                                     \
+    static const infer_plugin_api table = {                                                  \
+        .struct_size = sizeof(infer_plugin_api),                                             \
+        .abi_major = INFER_PLUGIN_ABI_MAJOR,                                                 \
+        .abi_minor = INFER_PLUGIN_ABI_MINOR,                                                 \
+        .probe = &probe,                                                                     \
+        .init = &init,                                                                       \
+        .shutdown = &::infer::plugin::shutdown_pass_library,                                 \
+        .frontend = nullptr,                                                                 \
+        .backend = nullptr,                                                                  \
+        .pass = ::infer::plugin::pass_library_api(),                                         \
+        .custom_ops = nullptr,                                                               \
+    };                                                                                       \
+    return &table;                                                                           \
+  }                                                                                          \
+  }                                                                                          \
+  extern "C" INFER_PLUGIN_EXPORT const infer_plugin_api* infer_plugin_entry(uint32_t major,  \
+                                                                            uint32_t) {      \
+    return major == INFER_PLUGIN_ABI_MAJOR ? infer_pass_plugin_detail::api() : nullptr;      \
   }
 
 #endif  // INFER_PASS_CXX_HPP_
