@@ -21,7 +21,7 @@ struct Value {
 };
 struct Graph {
   std::vector<Value> values;
-  std::string op_type;
+  std::string op_type, domain;
   std::vector<size_t> inputs, outputs;
   std::vector<OpAttr> attrs;
   int64_t opset = 0;
@@ -65,7 +65,7 @@ infer_host_api make_host() {
   h.log = [](infer_log_level, const char*, const char*) {};
   h.graph_node_count = [](const infer_graph*) -> size_t { return 1; };
   h.node_op_type = [](const infer_graph* g, size_t) { return G(g).op_type.c_str(); };
-  h.node_domain = [](const infer_graph*, size_t) { return ""; };
+  h.node_domain = [](const infer_graph* g, size_t) { return G(g).domain.c_str(); };
   h.node_name = [](const infer_graph*, size_t) { return "n"; };
   h.node_input_count = [](const infer_graph* g, size_t) { return G(g).inputs.size(); };
   h.node_output_count = [](const infer_graph* g, size_t) { return G(g).outputs.size(); };
@@ -81,7 +81,8 @@ infer_host_api make_host() {
       out->s = a.s.c_str();
       out->s_len = a.s.size();
       out->ints = a.ints.data();
-      out->count = a.ints.size();
+      out->floats = a.floats.data();
+      out->count = a.type == INFER_ATTR_FLOATS ? a.floats.size() : a.ints.size();
       return 1;
     }
     return 0;
@@ -109,7 +110,7 @@ infer_host_api make_host() {
     return size_t{INFER_NO_VALUE};
   };
   h.graph_opset = [](const infer_graph* g, const char* domain) {
-    return std::string(domain).empty() ? G(g).opset : int64_t{0};
+    return std::string(domain) == G(g).domain ? G(g).opset : int64_t{0};
   };
   h.capability_claim = [](infer_capability* cap, size_t, uint32_t) {
     reinterpret_cast<Capability*>(cap)->claimed = true;
@@ -166,6 +167,7 @@ OpResult run_op(const std::string& op_type, const std::vector<OpTensor>& inputs,
   }
   Graph g;
   g.op_type = op_type;
+  g.domain = options.domain;
   g.attrs = attrs;
   g.opset = options.opset;
   std::vector<size_t> partition_inputs;

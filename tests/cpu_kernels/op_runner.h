@@ -52,11 +52,15 @@ struct OpAttr {
   float f = 0;
   std::string s;
   std::vector<int64_t> ints;
+  std::vector<float> floats = {};
 };
 inline OpAttr attr(const char* name, int64_t v) { return {name, INFER_ATTR_INT, v, 0, {}, {}}; }
 inline OpAttr attr(const char* name, float v) { return {name, INFER_ATTR_FLOAT, 0, v, {}, {}}; }
 inline OpAttr attr(const char* name, const char* v) {
   return {name, INFER_ATTR_STRING, 0, 0, v, {}};
+}
+inline OpAttr attr(const char* name, std::vector<float> v) {
+  return {name, INFER_ATTR_FLOATS, 0, 0, {}, {}, std::move(v)};
 }
 
 struct OpResult {
@@ -66,13 +70,14 @@ struct OpResult {
 };
 
 struct OpRunOptions {
-  int64_t opset = 21;
+  int64_t opset = 21;       // of `domain`
+  std::string domain = {};  // "" = default ONNX domain, else e.g. "com.infer"
   size_t outputs = 1;
   // Declare the inputs with unknown type and rank, as a dynamically shaped model would.
   bool unknown_inputs = false;
 };
 
-// Capability, compile and run of a single node `op_type` (default domain) on `inputs`.
+// Capability, compile and run of a single node `op_type` (options.domain) on `inputs`.
 // The plugin must have been built (INFER_CPU_PLUGIN_PATH); fails the test otherwise.
 OpResult run_op(const std::string& op_type, const std::vector<OpTensor>& inputs,
                 const std::vector<OpAttr>& attrs = {}, const OpRunOptions& options = {});
