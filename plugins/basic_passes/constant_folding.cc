@@ -34,10 +34,13 @@ bool outputs_small_enough(const GraphEditor& g, size_t node) {
   return true;
 }
 
-bool any_output_is_graph_output(const GraphEditor& g, size_t node) {
+// Outputs that must stay computed: graph outputs (the session returns what a node
+// writes) and values control-flow nodes read (see read_by_control_flow).
+bool any_output_must_stay(const GraphEditor& g, size_t node) {
   const plugin::NodeView n = g.node(node);
   for (size_t i = 0; i < n.output_count(); ++i) {
-    if (n.output(i) != INFER_NO_VALUE && g.is_graph_output(n.output(i))) return true;
+    const size_t v = n.output(i);
+    if (v != INFER_NO_VALUE && (g.is_graph_output(v) || read_by_control_flow(g, v))) return true;
   }
   return false;
 }
@@ -47,7 +50,7 @@ bool foldable(const GraphEditor& g, size_t node) {
   // DequantizeLinear stays: folding it would store quantised weights as floats.
   return is_default_domain(g, node) && !is_nondeterministic(op) && op != "DequantizeLinear" &&
          !has_graph_attribute(g, node) && all_inputs_constant(g, node) &&
-         !any_output_is_graph_output(g, node) && outputs_small_enough(g, node);
+         !any_output_must_stay(g, node) && outputs_small_enough(g, node);
 }
 
 // Shape (with opset-15 start/end) or Size of a value whose shape is fully known.
@@ -73,7 +76,9 @@ std::optional<std::pair<std::vector<int64_t>, std::vector<int64_t>>> static_shap
 bool fold_static_shape(GraphEditor& g, size_t node) {
   const plugin::NodeView n = g.node(node);
   const size_t out = n.output(0);
-  if (out == INFER_NO_VALUE || !can_replace_uses(g, out)) return false;
+  if (out == INFER_NO_VALUE || !can_replace_uses(g, out) || any_output_must_stay(g, node)) {
+    return false;
+  }
   auto result = static_shape_result(g, node);
   if (!result) return false;
   const auto& [shape, data] = *result;

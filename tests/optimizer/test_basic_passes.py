@@ -430,3 +430,21 @@ def test_zoo_model_level_1_matches_level_0(name, dims):
     for a, b in zip(s1.run(None, feeds), s0.run(None, feeds)):
         scale = max(1.0, float(np.max(np.abs(b))))
         assert np.max(np.abs(a - b)) <= 1e-5 * scale
+
+
+def test_values_control_flow_reads_are_not_made_constant(tmp_path):
+    """The control-flow runtime reads only computed values, so what If reads stays computed:
+    its cond (Equal(Size(x), 6) could fold) and a subgraph's outer value (Identity of an
+    initializer)."""
+    def branch(name, op):
+        return helper.make_graph([helper.make_node(op, ["x", "w_id"], [f"{name}_out"])], name,
+                                 [], [tensor(f"{name}_out", [2, 3])])
+    m = model([helper.make_node("Size", ["x"], ["n"]),
+               helper.make_node("Equal", ["n", "six"], ["cond"]),
+               helper.make_node("Identity", ["w"], ["w_id"]),
+               helper.make_node("If", ["cond"], ["y"], then_branch=branch("then", "Add"),
+                                else_branch=branch("else", "Mul"))],
+              [tensor("x", [2, 3])], [tensor("y", [2, 3])],
+              [const("six", 6, np.int64), const("w", np.full((2, 3), 5.0))])
+    sess = check(tmp_path, m)
+    assert op_counts(sess)["If"] == 1
