@@ -150,6 +150,25 @@ def test_concat_of_whole_blocks_stays_blocked(tmp_path, block):
             expect_ops(s3, NchwcConv=3, Concat=1, ReorderInput=2, ReorderOutput=3)
 
 
+@pytest.mark.parametrize("block", BLOCKS)
+def test_squeeze_excitation_stays_blocked(tmp_path, block):
+    # GlobalAveragePool -> squeeze conv (4 channels on 1x1 pixels) -> expand conv -> scale
+    # broadcast over the image: no reorder inside.
+    path = model(tmp_path, [
+        conv("x", "c", "w", 32, 16),
+        helper.make_node("Tanh", ["c"], ["h"]),
+        helper.make_node("GlobalAveragePool", ["h"], ["g"]),
+        conv("g", "sq", "wsq", 4, 32, k=1),
+        helper.make_node("Relu", ["sq"], ["sqr"]),
+        conv("sqr", "ex", "wex", 32, 4, k=1),
+        helper.make_node("Sigmoid", ["ex"], ["scale"]),
+        helper.make_node("Mul", ["h", "scale"], ["y"]),
+    ], {"x": [1, 16, 7, 9]}, {"y": [1, 32, 7, 9]})
+    s3 = compare(path, {"x": feed(1, 16, 7, 9)}, block)
+    expect_ops(s3, NchwcConv=3, NchwcGlobalAveragePool=1, Mul=1, ReorderInput=1,
+               ReorderOutput=1, Conv=0)
+
+
 def test_edges_graph_outputs_and_nchw_consumers(tmp_path):
     # c1 is a graph output and read by a Transpose and by the blocked conv: one ReorderOutput
     # serves both NCHW readers; a conv with fewer output channels than a block stays NCHW.

@@ -111,6 +111,13 @@ class Planner {
  private:
   bool blocked(size_t v) const { return blocked_.contains(v); }
 
+  // Operand shape s broadcasts onto y in the blocked layout too: same N and C, and each
+  // spatial size equal or 1 (a squeeze-excitation scale [N, C, 1, 1] times [N, C, H, W]).
+  static bool spatial_broadcast(const std::optional<Dims>& s, const Dims& y) {
+    return s && (*s)[0] == y[0] && (*s)[1] == y[1] && ((*s)[2] == y[2] || (*s)[2] == 1) &&
+           ((*s)[3] == y[3] || (*s)[3] == 1);
+  }
+
   std::optional<Planned> consider(size_t n) const {
     if (g_.backend(n) != "cpu" || g_.node(n).output_count() < 1) return std::nullopt;
     const plugin::NodeView node = g_.node(n);
@@ -130,8 +137,8 @@ class Planner {
     if (op == "GlobalAveragePool") return Planned{n, Kind::kGlobalAverage};
     if (op == "GlobalMaxPool") return Planned{n, Kind::kGlobalMax};
     // Elementwise ops run unchanged on blocked tensors of one shape. Clip's bounds are scalars.
-    static constexpr std::string_view kUnary[] = {"Relu", "Sigmoid",   "Tanh",
-                                                  "Clip", "LeakyRelu", "HardSigmoid"};
+    static constexpr std::string_view kUnary[] = {"Relu",      "Sigmoid",     "Tanh",     "Clip",
+                                                  "LeakyRelu", "HardSigmoid", "HardSwish"};
     if (std::ranges::find(kUnary, op) != std::end(kUnary)) {
       return float_4d(g_, x) == ys ? std::optional(Planned{n, Kind::kSameOp}) : std::nullopt;
     }
@@ -139,7 +146,9 @@ class Planner {
     if (std::ranges::find(kNary, op) != std::end(kNary)) {
       for (size_t i = 0; i < node.input_count(); ++i) {
         const size_t v = node.input(i);
-        if (v == INFER_NO_VALUE || !blocked(v) || float_4d(g_, v) != ys) return std::nullopt;
+        if (v == INFER_NO_VALUE || !blocked(v) || !spatial_broadcast(float_4d(g_, v), *ys)) {
+          return std::nullopt;
+        }
       }
       return Planned{n, Kind::kSameOp};
     }
@@ -166,8 +175,13 @@ class Planner {
     }
     const int64_t c = (*xs)[1], m = w->shape[0], group = node.attr_int("group", 1);
     const bool depthwise = group > 1 && group == c && group == m && w->shape[1] == 1;
-    // Too few output channels fill a block poorly; ONNX Runtime keeps these in NCHW too.
-    if ((group != 1 && !depthwise) || m < block_ || (*ys)[1] != m) return std::nullopt;
+    // Too few output channels fill a block poorly, so like ONNX Runtime such convs stay in
+    // NCHW, except the 1x1-pixel squeeze of squeeze-excitation blocks whose input is blocked
+    // anyway: there a partly filled block is cheaper than a pair of reorders.
+    const bool squeeze = blocked(node.input(0)) && (*ys)[2] * (*ys)[3] == 1;
+    if ((group != 1 && !depthwise) || (m < block_ && !squeeze) || (*ys)[1] != m) {
+      return std::nullopt;
+    }
     const Dims ks = node.attr_ints("kernel_shape");
     if (!ks.empty() && ks != Dims{w->shape[2], w->shape[3]}) return std::nullopt;
     if (node.has_input(2)) {
