@@ -16,26 +16,37 @@ std::vector<OpSchema> ConstantSchemas();       // Constant
 std::vector<OpSchema> ConvSchemas();           // Conv
 std::vector<OpSchema> ElementwiseSchemas();    // Add, Sub, Mul, Div
 std::vector<OpSchema> GemmMatMulSchemas();     // Gemm, MatMul
-std::vector<OpSchema> NormalizationSchemas();  // BatchNormalization, Softmax
+std::vector<OpSchema> NormalizationSchemas();  // BatchNormalization, Softmax, LogSoftmax, Hardmax
 std::vector<OpSchema> PassThroughSchemas();    // Identity, Dropout
 std::vector<OpSchema> PoolSchemas();           // MaxPool, AveragePool, GlobalAveragePool
 std::vector<OpSchema> TensorShapeSchemas();    // Flatten, Reshape, Concat, Transpose
-
-std::vector<OpSchema> ShapeSizeSchemas();   // Shape, Size
-std::vector<OpSchema> GatherSchemas();      // Gather, GatherElements
-std::vector<OpSchema> SqueezeSchemas();     // Squeeze, Unsqueeze
-std::vector<OpSchema> SliceSchemas();       // Slice
-std::vector<OpSchema> CastSchemas();        // Cast, CastLike
-std::vector<OpSchema> LogicalSchemas();     // Equal, Less, ..., And, Or, Xor, Not, Where
-std::vector<OpSchema> ExpandTileSchemas();  // Expand, Tile
-std::vector<OpSchema> GeneratorSchemas();   // ConstantOfShape, Range
+std::vector<OpSchema> ShapeSizeSchemas();      // Shape, Size
+std::vector<OpSchema> GatherSchemas();         // Gather, GatherElements
+std::vector<OpSchema> SqueezeSchemas();        // Squeeze, Unsqueeze
+std::vector<OpSchema> SliceSchemas();          // Slice
+std::vector<OpSchema> CastSchemas();           // Cast, CastLike
+std::vector<OpSchema> LogicalSchemas();        // Equal, Less, ..., And, Or, Xor, Not, Where
+std::vector<OpSchema> ExpandTileSchemas();     // Expand, Tile
+std::vector<OpSchema> GeneratorSchemas();      // ConstantOfShape, Range
+std::vector<OpSchema> UnaryMathSchemas();      // Erf, Sqrt, Exp, Log, Neg, Abs, ..., Pow
+std::vector<OpSchema> ActivationExtSchemas();  // HardSigmoid, HardSwish, LeakyRelu, ..., PRelu
+std::vector<OpSchema> LayerNormSchemas();      // LayerNormalization, InstanceNormalization, LRN
+std::vector<OpSchema> ReduceSchemas();         // Reduce*, ArgMax, ArgMin
+std::vector<OpSchema> RecurrentSchemas();      // RNN, GRU, LSTM
+std::vector<OpSchema> PadSchemas();            // Pad
+std::vector<OpSchema> SplitSchemas();          // Split
+std::vector<OpSchema> VariadicSchemas();       // Max, Min, Sum, Mean
+std::vector<OpSchema> TopKSchemas();           // TopK
 
 using SchemaFamilyFn = std::vector<OpSchema> (*)();
 inline constexpr SchemaFamilyFn kBuiltinFamilies[] = {
-    ActivationSchemas,    ConstantSchemas,    ConvSchemas,  ElementwiseSchemas, GemmMatMulSchemas,
-    NormalizationSchemas, PassThroughSchemas, PoolSchemas,  TensorShapeSchemas, ShapeSizeSchemas,
-    GatherSchemas,        SqueezeSchemas,     SliceSchemas, CastSchemas,        LogicalSchemas,
-    ExpandTileSchemas,    GeneratorSchemas,
+    ActivationSchemas,  ConstantSchemas,      ConvSchemas,          ElementwiseSchemas,
+    GemmMatMulSchemas,  NormalizationSchemas, PassThroughSchemas,   PoolSchemas,
+    TensorShapeSchemas, ShapeSizeSchemas,     GatherSchemas,        SqueezeSchemas,
+    SliceSchemas,       CastSchemas,          LogicalSchemas,       ExpandTileSchemas,
+    GeneratorSchemas,   UnaryMathSchemas,     ActivationExtSchemas, LayerNormSchemas,
+    ReduceSchemas,      RecurrentSchemas,     PadSchemas,           SplitSchemas,
+    VariadicSchemas,    TopKSchemas,
 };
 
 }  // namespace infer::core::defs

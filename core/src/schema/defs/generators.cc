@@ -97,7 +97,7 @@ std::vector<OpSchema> GeneratorSchemas() {
                  .doc = "[start, start + delta, ...) up to limit.",
                  .inputs = {In("start"), In("limit"), In("delta")},
                  .outputs = {Out("output")},
-                 .type_constraints = {Types("T", kFloats & ~Bit(INFER_DTYPE_FLOAT16) |
+                 .type_constraints = {Types("T", (kFloats & ~Bit(INFER_DTYPE_FLOAT16)) |
                                                      Bit(INFER_DTYPE_INT16) |
                                                      Bit(INFER_DTYPE_INT32) | kInt64)},
                  .infer = InferRange});

@@ -1,4 +1,5 @@
-// BatchNormalization (inference form; training outputs optional) and Softmax.
+// BatchNormalization (inference form; training outputs optional), Softmax,
+// LogSoftmax and Hardmax.
 #include "absl/strings/str_cat.h"
 #include "schema/defs/builtin_defs.h"
 #include "schema/defs/def_helpers.h"
@@ -87,17 +88,21 @@ std::vector<OpSchema> NormalizationSchemas() {
     DtypeSet types;
     int64_t default_axis;
   };
-  for (SoftmaxVersion v : {SoftmaxVersion{1, kFloats, 1}, SoftmaxVersion{11, kFloats, 1},
-                           SoftmaxVersion{13, kFloats | kBfloat16, -1}}) {
-    out.push_back({.op_type = "Softmax",
-                   .since_version = v.since,
-                   .doc = v.since < 13 ? "Softmax over the input coerced to 2-D at axis."
-                                       : "Softmax along axis.",
-                   .inputs = {In("input")},
-                   .outputs = {Out("output")},
-                   .attributes = {Attr("axis", INFER_ATTR_INT)},
-                   .type_constraints = {Types("T", v.types)},
-                   .infer = InferSoftmax(v.default_axis)});
+  // LogSoftmax and Hardmax share Softmax's versions and axis rules.
+  for (const char* op : {"Softmax", "LogSoftmax", "Hardmax"}) {
+    for (SoftmaxVersion v : {SoftmaxVersion{1, kFloats, 1}, SoftmaxVersion{11, kFloats, 1},
+                             SoftmaxVersion{13, kFloats | kBfloat16, -1}}) {
+      out.push_back(
+          {.op_type = op,
+           .since_version = v.since,
+           .doc = absl::StrCat(
+               op, v.since < 13 ? " over the input coerced to 2-D at axis." : " along axis."),
+           .inputs = {In("input")},
+           .outputs = {Out("output")},
+           .attributes = {Attr("axis", INFER_ATTR_INT)},
+           .type_constraints = {Types("T", v.types)},
+           .infer = InferSoftmax(v.default_axis)});
+    }
   }
   return out;
 }
