@@ -113,6 +113,15 @@ class TestGraph {
     EXPECT_TRUE(graph_.AddInitializer(name, *t).ok());
     return *this;
   }
+  // An int64 initializer of any shape (scalars: dims {}).
+  TestGraph& Int64Tensor(const std::string& name, std::vector<int64_t> dims,
+                         std::vector<int64_t> data) {
+    auto t = Tensor::Copy(INFER_DTYPE_INT64, std::move(dims), data.data(),
+                          data.size() * sizeof(int64_t));
+    EXPECT_TRUE(t.ok()) << t.status();
+    EXPECT_TRUE(graph_.AddInitializer(name, *t).ok());
+    return *this;
+  }
   // A value declared in value_info or as a graph output.
   TestGraph& Declare(const std::string& name, Shape shape, infer_dtype dtype = INFER_DTYPE_FLOAT32,
                      bool graph_output = false) {
