@@ -448,3 +448,22 @@ def test_values_control_flow_reads_are_not_made_constant(tmp_path):
               [const("six", 6, np.int64), const("w", np.full((2, 3), 5.0))])
     sess = check(tmp_path, m)
     assert op_counts(sess)["If"] == 1
+
+
+def test_known_dims_of_a_dynamic_shape_are_folded(tmp_path):
+    """x.shape[-1] is 4 whatever the batch; x.shape[0] is not known before the run."""
+    m = model([helper.make_node("Shape", ["x"], ["s"]),
+               helper.make_node("Gather", ["s", "last"], ["d"], axis=0),
+               helper.make_node("Gather", ["s", "first"], ["b"], axis=0),
+               helper.make_node("Mul", ["d", "b"], ["db"]),
+               helper.make_node("Cast", ["db"], ["f"], to=TensorProto.FLOAT),
+               helper.make_node("Add", ["x", "f"], ["y"])],
+              [tensor("x", ["batch", 3, 4])], [tensor("y", ["batch", 3, 4])],
+              [const("last", -1, np.int64), const("first", [0], np.int64)])
+    path = save(m, tmp_path)
+    sess = session(path, 1)
+    assert op_counts(sess) == {"Shape": 1, "Gather": 1, "Mul": 1, "Cast": 1, "Add": 1}
+    assert changed(sess, "constant_folding") == 1
+    for n in (1, 5):
+        x = np.zeros((n, 3, 4), np.float32)
+        np.testing.assert_allclose(sess.run(None, {"x": x})[0], x + 4 * n)
