@@ -33,6 +33,7 @@ float activate(const std::string& name, const std::vector<float>& p, float x) {
   if (name == "HardSigmoid") return std::clamp(p[0] * x + p[1], 0.0f, 1.0f);
   if (name == "Clip") return std::clamp(x, p[0], p[1]);
   if (name == "Gelu") return 0.5f * x * (1.0f + std::erf(x / std::sqrt(2.0f)));
+  if (name == "HardSwish") return x * std::clamp(x / 6.0f + 0.5f, 0.0f, 1.0f);
   ADD_FAILURE() << "no reference for " << name;
   return x;
 }
@@ -60,7 +61,8 @@ const ActCase kActivations[] = {{"", {}},
                                 {"LeakyRelu", {0.2f}},
                                 {"HardSigmoid", {0.3f, 0.4f}},
                                 {"Clip", {-0.25f, 0.5f}},
-                                {"Gelu", {}}};
+                                {"Gelu", {}},
+                                {"HardSwish", {}}};
 
 void expect_ok_close(const OpResult& r, const TTensor& expected, float tol = 1e-5f) {
   ASSERT_EQ(r.code, INFER_OK) << r.message;

@@ -111,6 +111,7 @@ ACTIVATIONS = {
     "Relu": ([], {}),
     "Sigmoid": ([], {}),
     "Tanh": ([], {}),
+    "HardSwish": ([], {}),
     "LeakyRelu": ([], {"alpha": 0.2}),
     "HardSigmoid": ([], {"alpha": 0.3, "beta": 0.4}),
     "Clip": (["lo", "hi"], {}),

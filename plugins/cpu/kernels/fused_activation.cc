@@ -38,6 +38,8 @@ void visit_activation(const FusedActivation& a, Fn&& fn) {
       return fn(fn::HardSigmoid{a.alpha, a.beta});
     case FusedActivationKind::kGelu:
       return fn(fn::Gelu{});
+    case FusedActivationKind::kHardSwish:
+      return fn(fn::HardSwish{});
   }
 }
 
@@ -58,6 +60,7 @@ FusedActivation parse_fused_activation(std::string_view name, std::span<const fl
       {"LeakyRelu", FusedActivationKind::kLeakyRelu, 1},
       {"HardSigmoid", FusedActivationKind::kHardSigmoid, 2},
       {"Gelu", FusedActivationKind::kGelu, 0},
+      {"HardSwish", FusedActivationKind::kHardSwish, 0},
   };
   for (const Entry& e : kTable) {
     if (e.name != name) continue;

@@ -14,12 +14,13 @@ namespace infer::cpu {
 enum class FusedActivationKind {
   kNone,
   kRelu,
-  kClip,  // params: min, max
+  kClip,         // params: min, max
   kSigmoid,
   kTanh,
   kLeakyRelu,    // params: alpha
   kHardSigmoid,  // params: alpha, beta
   kGelu,         // exact (erf) form
+  kHardSwish,
 };
 
 struct FusedActivation {

@@ -58,7 +58,7 @@ bool fold(GraphEditor& g, size_t conv) {
 
 }  // namespace
 
-size_t fold_conv_bn(GraphEditor& g, const infer_config*) {
+size_t conv_bn_folding(GraphEditor& g, const infer_config*) {
   size_t changed = 0;
   for (size_t n = 0; n < g.node_count(); ++n) {
     if (is_cpu_op(g, n, "Conv") && fold(g, n)) changed += 2;

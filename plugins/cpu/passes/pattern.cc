@@ -121,7 +121,7 @@ std::optional<ActivationSpec> match_activation(const GraphEditor& g, size_t node
     return std::nullopt;
   }
   if (is_cpu_op(g, node, "Gelu", kInferDomain)) return ActivationSpec{"Gelu", {}};
-  for (const char* plain : {"Relu", "Sigmoid", "Tanh"}) {
+  for (const char* plain : {"Relu", "Sigmoid", "Tanh", "HardSwish"}) {
     if (is_cpu_op(g, node, plain)) return ActivationSpec{plain, {}};
   }
   if (is_cpu_op(g, node, "LeakyRelu"))

@@ -56,7 +56,7 @@ struct ActivationSpec {
   std::vector<float> params;
 };
 // Recognises a float32 cpu node as an activation: Relu, Clip (constant or absent bounds),
-// Sigmoid, Tanh, LeakyRelu, HardSigmoid, and exact Gelu (standard or com.infer).
+// Sigmoid, Tanh, LeakyRelu, HardSigmoid, HardSwish, and exact Gelu (standard or com.infer).
 std::optional<ActivationSpec> match_activation(const GraphEditor& g, size_t node);
 // The activation node that is the only consumer of v, if any.
 struct ActivationMatch {
