@@ -14,7 +14,7 @@ namespace infer::cpu {
 enum class FusedActivationKind {
   kNone,
   kRelu,
-  kClip,         // params: min, max
+  kClip,  // params: min, max
   kSigmoid,
   kTanh,
   kLeakyRelu,    // params: alpha
