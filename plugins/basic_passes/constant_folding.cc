@@ -34,13 +34,12 @@ bool outputs_small_enough(const GraphEditor& g, size_t node) {
   return true;
 }
 
-// Outputs that must stay computed: graph outputs (the session returns what a node
-// writes) and values control-flow nodes read (see read_by_control_flow).
+// Outputs that must stay computed: graph outputs (the session returns what a node writes).
 bool any_output_must_stay(const GraphEditor& g, size_t node) {
   const plugin::NodeView n = g.node(node);
   for (size_t i = 0; i < n.output_count(); ++i) {
     const size_t v = n.output(i);
-    if (v != INFER_NO_VALUE && (g.is_graph_output(v) || read_by_control_flow(g, v))) return true;
+    if (v != INFER_NO_VALUE && g.is_graph_output(v)) return true;
   }
   return false;
 }

@@ -174,15 +174,7 @@ bool can_replace_uses(const GraphEditor& g, size_t from) {
   return true;
 }
 
-bool read_by_control_flow(const GraphEditor& g, size_t v) {
-  for (size_t reader : g.consumers(v)) {
-    if (g.is_op(reader, "If") || g.is_op(reader, "Loop") || g.is_op(reader, "Scan")) return true;
-  }
-  return false;
-}
-
 bool bypass_node(GraphEditor& g, size_t node, size_t out, size_t replacement) {
-  if (g.is_constant(replacement) && read_by_control_flow(g, out)) return false;
   const plugin::NodeView n = g.node(node);
   for (size_t i = 0; i < n.output_count(); ++i) {
     const size_t v = n.output(i);

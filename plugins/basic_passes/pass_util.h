@@ -53,17 +53,8 @@ bool is_used(const GraphEditor& g, size_t v);
 // subgraph reads it (a subgraph read shows as a consumer without an explicit input).
 bool can_replace_uses(const GraphEditor& g, size_t from);
 
-// An If, Loop or Scan node reads v, as an input or from a subgraph.
-//
-// Work-around, to drop once the core runs such nodes with constants: the control-flow
-// runtime (core/src/runtime/control_flow.cc) only sees computed values, so an If whose cond,
-// or a subgraph whose outer-scope value, is an initializer fails ("was not computed before
-// its use"). Passes therefore never turn what such a node reads into a constant.
-bool read_by_control_flow(const GraphEditor& g, size_t v);
-
 // Rewires the readers of node's output `out` to `replacement` and removes the
-// node, if can_replace_uses allows it and no other output of the node is used
-// (nor would a control-flow node end up reading a constant, see above).
+// node, if can_replace_uses allows it and no other output of the node is used.
 // Returns whether it did; the graph is untouched otherwise.
 bool bypass_node(GraphEditor& g, size_t node, size_t out, size_t replacement);
 

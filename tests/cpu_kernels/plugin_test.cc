@@ -335,7 +335,7 @@ TEST_F(CpuPlugin, CapabilityClaimsAndRefuses) {
   // MaxPool with Indices (nodes[4]) is supported since the pooling kernels grew it.
   EXPECT_EQ(cap.claimed, (std::set<size_t>{nodes[0], nodes[4], nodes[5], nodes[6]}));
   EXPECT_EQ(cap.refused[nodes[1]],
-            "op 'Foo' (domain '', opset 17) is not implemented by the cpu backend");
+            "op 'Foo' (domain 'ai.onnx', opset 17) is not implemented by the cpu backend");
   EXPECT_EQ(cap.refused[nodes[2]],
             "op 'Relu' (domain 'com.microsoft', opset 0) is not implemented by the cpu backend");
   EXPECT_NE(cap.refused[nodes[3]].find("Add node 'add_str': input 0 has type string"),

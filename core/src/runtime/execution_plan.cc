@@ -16,6 +16,14 @@ absl::StatusOr<std::unique_ptr<ExecutionPlan>> ExecutionPlan::Build(const Graph&
     if (p.backend == &CoreBackendRecord()) {
       INFER_ASSIGN_OR_RETURN(plan->control_flow_[i],
                              ControlFlowNode::Create(graph, p.nodes.front(), ctx));
+      // The core reads its inputs from the value table, where constants are
+      // not stored by the backends: bind the ones it reads at each run.
+      const Node& node = graph.node(p.nodes.front());
+      for (const auto* list : {&node.inputs, &node.implicit_inputs}) {
+        for (size_t v : *list) {
+          if (v != kNoValue && graph.value(v).constant) plan->constants_.push_back(v);
+        }
+      }
       continue;
     }
     void* compiled = nullptr;
@@ -48,6 +56,9 @@ ExecutionPlan::~ExecutionPlan() {
 }
 
 absl::Status ExecutionPlan::Execute(std::vector<TensorPtr>& values) const {
+  for (size_t v : constants_) {
+    if (!values[v]) values[v] = graph_.value(v).constant;
+  }
   for (size_t i = 0; i < placement_.partitions.size(); ++i) {
     const Partition& p = placement_.partitions[i];
     if (control_flow_[i]) {

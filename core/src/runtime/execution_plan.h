@@ -50,6 +50,7 @@ class ExecutionPlan {
   Placement placement_;
   std::vector<std::unique_ptr<ControlFlowNode>> control_flow_;  // one per core partition
   std::vector<std::pair<size_t, size_t>> outer_;
+  std::vector<size_t> constants_;  // constants control-flow nodes read
 };
 
 }  // namespace infer::core
