@@ -192,3 +192,28 @@ def test_a_file_from_an_incompatible_version_is_a_clear_error(tmp_path):
 def test_unwritable_output_is_an_error(tmp_path):
     with pytest.raises(InferError, match="cannot write"):
         run_model(small_cnn(tmp_path), 1, optimized_model_path=tmp_path / "no" / "such" / "f")
+
+
+@pytest.mark.parametrize("level", [0, 1])
+def test_control_flow_reads_initializers(level):
+    """If with a constant condition, and branches reading an outer initializer: the
+    core's control-flow runtime must see constants (folding creates more of them)."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    def branch(name, op):
+        return helper.make_graph([helper.make_node(op, ["x", "w"], [f"{name}_out"])], name, [],
+                                 [helper.make_tensor_value_info(f"{name}_out", 1, [2])])
+
+    graph = helper.make_graph(
+        [helper.make_node("Not", ["flag"], ["cond"]),
+         helper.make_node("If", ["cond"], ["y"], then_branch=branch("t", "Add"),
+                          else_branch=branch("e", "Mul"))], "g",
+        [helper.make_tensor_value_info("x", 1, [2])],
+        [helper.make_tensor_value_info("y", 1, [2])],
+        [numpy_helper.from_array(np.array([3, 4], np.float32), "w"),
+         numpy_helper.from_array(np.array(False), "flag")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+    sess = InferenceSession(model.SerializeToString(), plugins=[str(PLUGIN_DIR)],
+                            optimization_level=level)
+    out = sess.run(None, {"x": np.array([-1, 2], np.float32)})[0]
+    np.testing.assert_array_equal(out, [2, 6])
