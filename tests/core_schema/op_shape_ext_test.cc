@@ -104,6 +104,18 @@ TEST(CastShapeTest, TypeFromToAndCastLike) {
   EXPECT_EQ(l.V("y").dtype, INFER_DTYPE_FLOAT16);
 }
 
+TEST(CastShapeTest, Float8FromOpset19) {
+  TestGraph t(19);
+  t.Input("x", S({2}), INFER_DTYPE_FLOAT8E4M3FN);
+  t.Add(Op("Cast", {"x"}, {"y"}).Int("to", INFER_DTYPE_FLOAT8E5M2));
+  EXPECT_EQ(Y(t), "[2]");
+  EXPECT_EQ(t.V("y").dtype, INFER_DTYPE_FLOAT8E5M2);
+  TestGraph old(13);
+  old.Input("x", S({2}), INFER_DTYPE_FLOAT8E4M3FN);
+  old.Add(Op("Cast", {"x"}, {"y"}).Int("to", INFER_DTYPE_FLOAT32).Name("c"));
+  EXPECT_THAT(Y(old), HasSubstr("Cast node 'c': input 0 ('input') has type float8e4m3fn"));
+}
+
 TEST(LogicalShapeTest, ComparisonsGiveBoolAndWhereBroadcastsThree) {
   TestGraph t(16);
   t.Input("a", S({"n", 1, 4})).Input("b", S({3, 1}));
@@ -189,6 +201,11 @@ TEST(SplitShapeTest, EvenExplicitAndUneven) {
   u.Add(Op("Split", {"x"}, {"y", "b", "c"}).Int("num_outputs", 3));
   EXPECT_EQ(Y(u), "[3]");
   EXPECT_EQ(u.ShapeOf("c"), "[1]");
+  // Sizes known only at run time: the axis is unknown, not split evenly.
+  TestGraph dyn(13);
+  dyn.Input("x", S({6, 2})).Input("split", S({2}), INFER_DTYPE_INT64);
+  dyn.Add(Op("Split", {"x", "split"}, {"y", "b"}));
+  EXPECT_EQ(Y(dyn), "[?,2]");
   TestGraph bad(13);
   bad.Input("x", S({7}));
   bad.Add(Op("Split", {"x"}, {"y", "b"}).Name("sp"));

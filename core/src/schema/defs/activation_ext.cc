@@ -34,21 +34,26 @@ absl::Status InferPRelu(InferenceContext& ctx) {
 
 std::vector<OpSchema> ActivationExtSchemas() {
   std::vector<OpSchema> out;
-  Append(out, Activation("HardSigmoid", "max(0, min(1, alpha * x + beta))", {{6, kFloats}},
+  // Opset 22 adds bfloat16 to most of these (Celu: 28, with float16 and
+  // double).
+  const Since f22 = {22, FloatsAt(22)};
+  Append(out, Activation("HardSigmoid", "max(0, min(1, alpha * x + beta))", {{6, kFloats}, f22},
                          {"alpha", "beta"}));
-  Append(out, Activation("HardSwish", "x * max(0, min(1, x / 6 + 1 / 2))", {{14, kFloats}}, {}));
+  Append(out,
+         Activation("HardSwish", "x * max(0, min(1, x / 6 + 1 / 2))", {{14, kFloats}, f22}, {}));
   Append(out, Activation("LeakyRelu", "x if x >= 0 else alpha * x",
                          {{6, kFloats}, {16, FloatsAt(16)}}, {"alpha"}));
-  Append(out,
-         Activation("Elu", "x if x >= 0 else alpha * (exp(x) - 1)", {{6, kFloats}}, {"alpha"}));
-  Append(out, Activation("Selu", "gamma * (x if x > 0 else alpha * (exp(x) - 1))", {{6, kFloats}},
-                         {"alpha", "gamma"}));
+  Append(out, Activation("Elu", "x if x >= 0 else alpha * (exp(x) - 1)", {{6, kFloats}, f22},
+                         {"alpha"}));
+  Append(out, Activation("Selu", "gamma * (x if x > 0 else alpha * (exp(x) - 1))",
+                         {{6, kFloats}, f22}, {"alpha", "gamma"}));
   Append(out, Activation("Celu", "max(0, x) + min(0, alpha * (exp(x / alpha) - 1))",
-                         {{12, Bit(INFER_DTYPE_FLOAT32)}}, {"alpha"}));
-  Append(out, Activation("ThresholdedRelu", "x if x > alpha else 0", {{10, kFloats}}, {"alpha"}));
-  Append(out, Activation("Softplus", "ln(exp(x) + 1)", {{1, kFloats}}, {}));
-  Append(out, Activation("Softsign", "x / (1 + |x|)", {{1, kFloats}}, {}));
-  Append(out, Activation("Mish", "x * tanh(softplus(x))", {{18, kFloats}}, {}));
+                         {{12, Bit(INFER_DTYPE_FLOAT32)}, {28, FloatsAt(28)}}, {"alpha"}));
+  Append(out,
+         Activation("ThresholdedRelu", "x if x > alpha else 0", {{10, kFloats}, f22}, {"alpha"}));
+  Append(out, Activation("Softplus", "ln(exp(x) + 1)", {{1, kFloats}, f22}, {}));
+  Append(out, Activation("Softsign", "x / (1 + |x|)", {{1, kFloats}, f22}, {}));
+  Append(out, Activation("Mish", "x * tanh(softplus(x))", {{18, kFloats}, f22}, {}));
   for (OpSchema& s : SameShapeUnarySchemas("Gelu", "X", "Y", "x * Phi(x) (erf or tanh form)",
                                            {{20, FloatsAt(20)}})) {
     s.attributes.push_back(Attr("approximate", INFER_ATTR_STRING));

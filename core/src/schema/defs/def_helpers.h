@@ -42,6 +42,14 @@ constexpr DtypeSet kAllTypes = kAllInts | kFloats | kBool | Bit(INFER_DTYPE_STRI
 constexpr DtypeSet AllTypesAt(int64_t since) {
   return since >= 13 ? kAllTypes | kBfloat16 : kAllTypes;
 }
+// The float8 types (opset 19 on, for data movement and casts).
+constexpr DtypeSet kFloat8 = Bit(INFER_DTYPE_FLOAT8E4M3FN) | Bit(INFER_DTYPE_FLOAT8E4M3FNUZ) |
+                             Bit(INFER_DTYPE_FLOAT8E5M2) | Bit(INFER_DTYPE_FLOAT8E5M2FNUZ);
+// AllTypesAt, plus float8 from `float8_since` (the version of that operator
+// which added them: Shape 19, Squeeze 21, ...).
+constexpr DtypeSet AllTypesAt(int64_t since, int64_t float8_since) {
+  return AllTypesAt(since) | (since >= float8_since ? kFloat8 : 0);
+}
 // Numeric types as ONNX's math ops list them: 13 adds bfloat16.
 constexpr DtypeSet kNumeric = kAllInts | kFloats;
 constexpr DtypeSet NumericAt(int64_t since) {

@@ -81,26 +81,31 @@ std::vector<OpSchema> GeneratorSchemas() {
   std::vector<OpSchema> out;
   // ConstantOfShape: 20 adds bfloat16 (and float8), 21 int4.
   for (int64_t since : {9, 20, 21}) {
-    out.push_back({.op_type = "ConstantOfShape",
-                   .since_version = since,
-                   .doc = "A tensor of the given shape filled with value (default 0.0f).",
-                   .inputs = {In("input", "T1")},
-                   .outputs = {Out("output", "T2")},
-                   .attributes = {Attr("value", INFER_ATTR_TENSOR)},
-                   .type_constraints = {Types("T1", kInt64),
-                                        Types("T2", since >= 20 ? kNumeric | kBool | kBfloat16
-                                                                : kNumeric | kBool)},
-                   .infer = InferConstantOfShape});
+    out.push_back(
+        {.op_type = "ConstantOfShape",
+         .since_version = since,
+         .doc = "A tensor of the given shape filled with value (default 0.0f).",
+         .inputs = {In("input", "T1")},
+         .outputs = {Out("output", "T2")},
+         .attributes = {Attr("value", INFER_ATTR_TENSOR)},
+         .type_constraints = {Types("T1", kInt64),
+                              Types("T2", since >= 20 ? kNumeric | kBool | kBfloat16 | kFloat8
+                                                      : kNumeric | kBool)},
+         .infer = InferConstantOfShape});
   }
-  out.push_back({.op_type = "Range",
-                 .since_version = 11,
-                 .doc = "[start, start + delta, ...) up to limit.",
-                 .inputs = {In("start"), In("limit"), In("delta")},
-                 .outputs = {Out("output")},
-                 .type_constraints = {Types("T", (kFloats & ~Bit(INFER_DTYPE_FLOAT16)) |
-                                                     Bit(INFER_DTYPE_INT16) |
-                                                     Bit(INFER_DTYPE_INT32) | kInt64)},
-                 .infer = InferRange});
+  // Range: 27 adds float16/bfloat16 and stash_type.
+  const DtypeSet range_types = Bit(INFER_DTYPE_FLOAT32) | Bit(INFER_DTYPE_FLOAT64) |
+                               Bit(INFER_DTYPE_INT16) | Bit(INFER_DTYPE_INT32) | kInt64;
+  for (Since v : {Since{11, range_types}, Since{27, range_types | FloatsAt(13)}}) {
+    out.push_back({.op_type = "Range",
+                   .since_version = v.version,
+                   .doc = "[start, start + delta, ...) up to limit.",
+                   .inputs = {In("start"), In("limit"), In("delta")},
+                   .outputs = {Out("output")},
+                   .type_constraints = {Types("T", v.types)},
+                   .infer = InferRange});
+    if (v.version >= 27) out.back().attributes.push_back(Attr("stash_type", INFER_ATTR_INT));
+  }
   return out;
 }
 

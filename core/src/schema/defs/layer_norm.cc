@@ -78,14 +78,17 @@ std::vector<OpSchema> LayerNormSchemas() {
        .type_constraints = {Types("T", FloatsAt(17)),
                             Types("U", Bit(INFER_DTYPE_FLOAT32) | kBfloat16)},
        .infer = InferLayerNormalization});
-  out.push_back({.op_type = "InstanceNormalization",
-                 .since_version = 6,
-                 .doc = "Normalises each channel of each instance; scale and B per channel.",
-                 .inputs = {In("input"), In("scale"), In("B")},
-                 .outputs = {Out("output")},
-                 .attributes = {Attr("epsilon", INFER_ATTR_FLOAT)},
-                 .type_constraints = {Types("T", kFloats)},
-                 .infer = InferInstanceNormalization});
+  // InstanceNormalization: 22 adds bfloat16.
+  for (Since v : {Since{6, kFloats}, Since{22, FloatsAt(22)}}) {
+    out.push_back({.op_type = "InstanceNormalization",
+                   .since_version = v.version,
+                   .doc = "Normalises each channel of each instance; scale and B per channel.",
+                   .inputs = {In("input"), In("scale"), In("B")},
+                   .outputs = {Out("output")},
+                   .attributes = {Attr("epsilon", INFER_ATTR_FLOAT)},
+                   .type_constraints = {Types("T", v.types)},
+                   .infer = InferInstanceNormalization});
+  }
   for (int64_t since : {1, 13}) {
     for (OpSchema& s : SameShapeUnarySchemas("LRN", "X", "Y", "Local response normalisation.",
                                              {{since, FloatsAt(since)}})) {

@@ -81,7 +81,7 @@ std::vector<OpSchema> PadSchemas() {
                .inputs = {In("data"), In("pads", "tensor(int64)"), Optional("constant_value")},
                .outputs = {Out("output")},
                .attributes = {Attr("mode", INFER_ATTR_STRING)},
-               .type_constraints = {Types("T", since == 11 ? kNumeric : AllTypesAt(since))},
+               .type_constraints = {Types("T", since == 11 ? kNumeric : AllTypesAt(since, 21))},
                .infer = InferPad};
     if (since >= 18) {
       s.inputs.push_back(Optional("axes", "Tind"));

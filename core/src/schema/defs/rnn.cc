@@ -62,7 +62,8 @@ OpSchema Recurrent(const char* op, int64_t since) {
                      Attr("activation_beta", INFER_ATTR_FLOATS),
                      Attr("activations", INFER_ATTR_STRINGS), Attr("clip", INFER_ATTR_FLOAT),
                      Attr("direction", INFER_ATTR_STRING), Attr("hidden_size", INFER_ATTR_INT)},
-      .type_constraints = {Types("T", kFloats), Types("T1", Bit(INFER_DTYPE_INT32))},
+      .type_constraints = {Types("T", since >= 22 ? FloatsAt(22) : kFloats),
+                           Types("T1", Bit(INFER_DTYPE_INT32))},
       .infer = InferRecurrent};
   if (since >= 14) s.attributes.push_back(Attr("layout", INFER_ATTR_INT));
   if (name == "GRU") s.attributes.push_back(Attr("linear_before_reset", INFER_ATTR_INT));
@@ -79,9 +80,9 @@ OpSchema Recurrent(const char* op, int64_t since) {
 
 std::vector<OpSchema> RecurrentSchemas() {
   std::vector<OpSchema> out;
-  // 14 adds layout (batch-major X and outputs).
+  // 14 adds layout (batch-major X and outputs), 22 bfloat16.
   for (const char* op : {"RNN", "GRU", "LSTM"}) {
-    for (int64_t since : {7, 14}) out.push_back(Recurrent(op, since));
+    for (int64_t since : {7, 14, 22}) out.push_back(Recurrent(op, since));
   }
   return out;
 }

@@ -57,7 +57,7 @@ std::vector<OpSchema> ShapeSizeSchemas() {
                .doc = "The input's dimensions (those in [start, end)) as a 1-D int64 tensor.",
                .inputs = {In("data")},
                .outputs = {Out("shape", "T1")},
-               .type_constraints = {Types("T", AllTypesAt(since)), Types("T1", kInt64)},
+               .type_constraints = {Types("T", AllTypesAt(since, 19)), Types("T1", kInt64)},
                .infer = InferShape};
     if (since >= 15) s.attributes = {Attr("end", INFER_ATTR_INT), Attr("start", INFER_ATTR_INT)};
     out.push_back(std::move(s));
@@ -68,7 +68,7 @@ std::vector<OpSchema> ShapeSizeSchemas() {
                    .doc = "The input's element count as an int64 scalar.",
                    .inputs = {In("data")},
                    .outputs = {Out("size", "T1")},
-                   .type_constraints = {Types("T", AllTypesAt(since)), Types("T1", kInt64)},
+                   .type_constraints = {Types("T", AllTypesAt(since, 19)), Types("T1", kInt64)},
                    .infer = InferSize});
   }
   return out;

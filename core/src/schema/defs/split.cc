@@ -46,7 +46,9 @@ absl::Status InferSplit(InferenceContext& ctx) {
   if (!axis.ok()) return ctx.Error(axis.status());
   const AxesArg split = ReadAxesArg(ctx, "split", 1, 13);  // an int list like axes
   std::vector<Dim> part_dims(parts, DynamicDim());
-  if (split.present && split.known && !split.values.empty()) {
+  if (split.present && !split.known) {
+    // Sizes come at run time: the axis stays unknown in every output.
+  } else if (split.present && !split.values.empty()) {
     if (split.values.size() != parts) {
       return ctx.Error(
           absl::StrCat("split has ", split.values.size(), " entries for ", parts, " outputs"));
@@ -65,7 +67,7 @@ absl::Status InferSplit(InferenceContext& ctx) {
                                     d.value));
     }
     for (size_t i = 0; i < parts; ++i) part_dims[i] = KnownDim(split.values[i]);
-  } else if ((!split.present || split.values.empty()) && x.dims[*axis].known()) {
+  } else if (x.dims[*axis].known()) {
     absl::StatusOr<std::vector<int64_t>> sizes = EvenSplit(ctx, x.dims[*axis].value, parts);
     if (!sizes.ok()) return sizes.status();
     for (size_t i = 0; i < parts; ++i) part_dims[i] = KnownDim((*sizes)[i]);

@@ -66,7 +66,7 @@ OpSchema SqueezeOp(const char* op, int64_t since, const char* doc, ShapeInferenc
              .doc = doc,
              .inputs = {In("data")},
              .outputs = {Out(unsqueeze ? "expanded" : "squeezed")},
-             .type_constraints = {Types("T", AllTypesAt(since))},
+             .type_constraints = {Types("T", AllTypesAt(since, 21))},
              .infer = std::move(infer)};
   if (since < 13) {
     s.attributes = {unsqueeze ? RequiredAttr("axes", INFER_ATTR_INTS)

@@ -46,7 +46,9 @@ absl::Status InferTopK(InferenceContext& ctx) {
 std::vector<OpSchema> TopKSchemas() {
   std::vector<OpSchema> out;
   // 10 moves k to an input, 11 adds largest/sorted and integer types.
-  for (Since v : {Since{1, kFloats}, Since{10, kFloats}, Since{11, kNumeric}}) {
+  // 24 adds bfloat16.
+  for (Since v :
+       {Since{1, kFloats}, Since{10, kFloats}, Since{11, kNumeric}, Since{24, NumericAt(13)}}) {
     OpSchema s{.op_type = "TopK",
                .since_version = v.version,
                .doc = "The k largest (or smallest) entries along axis, and their indices.",

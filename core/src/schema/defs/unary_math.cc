@@ -36,11 +36,13 @@ std::vector<OpSchema> UnaryMathSchemas() {
                                {{6, kFloats | kSignedInts}, {13, FloatsAt(13) | kSignedInts}}));
   Append(out, SameShapeUnarySchemas("Sign", "input", "output", "sign(x)",
                                     {{9, kNumeric}, {13, NumericAt(13)}}));
+  // 22 adds bfloat16 to these.
   for (const char* op : {"Sin", "Cos", "Tan", "Asin", "Acos", "Atan"}) {
     Append(out, SameShapeUnarySchemas(op, "input", "output", "trigonometric, elementwise",
-                                      {{7, kFloats}}));
+                                      {{7, kFloats}, {22, FloatsAt(22)}}));
   }
-  Append(out, SameShapeUnarySchemas("Round", "X", "Y", "round half to even", {{11, kFloats}}));
+  Append(out, SameShapeUnarySchemas("Round", "X", "Y", "round half to even",
+                                    {{11, kFloats}, {22, FloatsAt(22)}}));
 
   // Pow: 12 lets the exponent have its own (also integer) type, 13 adds
   // bfloat16 to the base, 15 to the exponent.
