@@ -1,11 +1,24 @@
 #include "cli.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
 namespace infer::app {
 namespace fs = std::filesystem;
+
+int RunApp(const char* app, int (*app_main)(int, char**), int argc, char** argv) {
+  try {
+    return app_main(argc, argv);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "%s: error: %s (see %s --help)\n", app, e.what(), app);
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: error: %s\n", app, e.what());
+    return 1;
+  }
+}
 
 void Check(infer_status* s) {
   std::unique_ptr<infer_status, StatusDeleter> owned(s);

@@ -51,6 +51,10 @@ std::pair<std::string, std::string> SplitAssignment(const std::string& flag,
                                                     const std::string& arg);
 int64_t ParseInt(const std::string& what, const std::string& text, int64_t min_value);
 
+// Runs app_main and turns its exceptions into one "APP: error: ..." line on
+// stderr: exit code 2 for usage errors, 1 for the rest.
+int RunApp(const char* app, int (*app_main)(int, char**), int argc, char** argv);
+
 // The flags that shape a session, shared by infer-run and infer-opt.
 struct SessionFlags {
   std::vector<std::string> plugin_dirs;

@@ -91,14 +91,4 @@ int Main(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  try {
-    return Main(argc, argv);
-  } catch (const UsageError& e) {
-    std::fprintf(stderr, "infer-opt: error: %s (see infer-opt --help)\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "infer-opt: error: %s\n", e.what());
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return infer::app::RunApp("infer-opt", Main, argc, argv); }

@@ -35,6 +35,20 @@ std::string Shape::ToString() const {
                       "]");
 }
 
+Attribute Attribute::CopyWithoutGraph() const {
+  Attribute c;
+  c.type = type;
+  c.i = i;
+  c.f = f;
+  c.s = s;
+  c.ints = ints;
+  c.floats = floats;
+  c.strings = strings;
+  for (const std::string& str : c.strings) c.string_ptrs.push_back(str.c_str());
+  c.tensor = tensor;
+  return c;
+}
+
 const Attribute* Node::FindAttribute(std::string_view attr_name) const {
   for (const auto& [n, a] : attributes) {
     if (n == attr_name) return &a;
@@ -258,16 +272,7 @@ std::unique_ptr<Graph> Graph::Clone() const {
     copy.removed = n.removed;
     copy.backend = n.backend;
     for (const auto& [attr_name, a] : n.attributes) {
-      Attribute c;
-      c.type = a.type;
-      c.i = a.i;
-      c.f = a.f;
-      c.s = a.s;
-      c.ints = a.ints;
-      c.floats = a.floats;
-      c.strings = a.strings;
-      for (const std::string& str : c.strings) c.string_ptrs.push_back(str.c_str());
-      c.tensor = a.tensor;
+      Attribute c = a.CopyWithoutGraph();
       if (a.graph) {
         c.graph = a.graph->Clone();
         c.graph->parent_ = g.get();

@@ -55,6 +55,9 @@ struct Attribute {
   std::vector<const char*> string_ptrs;  // points into `strings`, for the ABI view
   TensorPtr tensor;
   std::unique_ptr<Graph> graph;
+
+  // Every field but the subgraph (tensor data is shared: it is immutable).
+  Attribute CopyWithoutGraph() const;
 };
 
 struct Value {

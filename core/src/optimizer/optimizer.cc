@@ -75,16 +75,7 @@ class ConstantEvaluator final : public OptimizationHooks {
       if (attr.type == INFER_ATTR_GRAPH) {
         return absl::UnimplementedError(absl::StrCat(node.Describe(), " has a graph attribute"));
       }
-      Attribute& a = copy.SetAttribute(name);
-      a.type = attr.type;
-      a.i = attr.i;
-      a.f = attr.f;
-      a.s = attr.s;
-      a.ints = attr.ints;
-      a.floats = attr.floats;
-      a.strings = attr.strings;
-      for (const std::string& s : a.strings) a.string_ptrs.push_back(s.c_str());
-      a.tensor = attr.tensor;
+      copy.SetAttribute(name) = attr.CopyWithoutGraph();
     }
     const std::vector<size_t> outputs = copy.outputs;
     INFER_RETURN_IF_ERROR(single.AddNode(std::move(copy)).status());
