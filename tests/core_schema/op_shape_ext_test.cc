@@ -315,5 +315,45 @@ TEST(ElementwiseExtraShapeTest, UnknownAttributeIsRejected) {
   EXPECT_THAT(Y(t), HasSubstr("LeakyRelu node 'lr': attribute 'beta' is not defined"));
 }
 
+// --- Resize, GlobalMaxPool ----------------------------------------------------------
+
+void AddScales(TestGraph& t, const std::string& name, std::vector<float> scales) {
+  auto tensor = Tensor::Copy(INFER_DTYPE_FLOAT32, {static_cast<int64_t>(scales.size())},
+                             scales.data(), scales.size() * sizeof(float));
+  ASSERT_TRUE(tensor.ok());
+  ASSERT_TRUE(t.graph().AddInitializer(name, *tensor).ok());
+}
+
+TEST(ResizeShapeTest, ScalesSizesAndAspectRatio) {
+  TestGraph t(13);
+  t.Input("x", S({"n", 3, 5, 8}));
+  AddScales(t, "scales", {1, 1, 2, 0.5f});
+  t.Add(Op("Resize", {"x", "", "scales"}, {"y"}).Str("mode", "nearest"));
+  EXPECT_EQ(Y(t), "[n,3,10,4]");
+  TestGraph s(18);
+  s.Input("x", S({1, 3, 10, 20})).Int64s("sizes", {5, 5});
+  s.Add(Op("Resize", {"x", "", "", "sizes"}, {"y"})
+            .Ints("axes", {2, 3})
+            .Str("keep_aspect_ratio_policy", "not_larger"));
+  EXPECT_EQ(Y(s), "[1,3,3,5]");
+  TestGraph up(9);
+  up.Input("x", S({1, 2, 3}));
+  AddScales(up, "scales", {1, 2, 2});
+  up.Add(Op("Upsample", {"x", "scales"}, {"y"}));
+  EXPECT_EQ(Y(up), "[1,4,6]");
+  TestGraph bad(13);
+  bad.Input("x", S({1, 2}));
+  AddScales(bad, "scales", {2});
+  bad.Add(Op("Resize", {"x", "", "scales"}, {"y"}).Name("rs"));
+  EXPECT_THAT(Y(bad), HasSubstr("Resize node 'rs': scales has 1 entries, expected 2"));
+}
+
+TEST(GlobalMaxPoolShapeTest, SpatialDimsBecomeOne) {
+  TestGraph t;
+  t.Input("x", S({"n", 8, 7, 7}));
+  t.Add(Op("GlobalMaxPool", {"x"}, {"y"}));
+  EXPECT_EQ(Y(t), "[n,8,1,1]");
+}
+
 }  // namespace
 }  // namespace infer::core

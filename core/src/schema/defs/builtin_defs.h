@@ -18,7 +18,7 @@ std::vector<OpSchema> ElementwiseSchemas();    // Add, Sub, Mul, Div
 std::vector<OpSchema> GemmMatMulSchemas();     // Gemm, MatMul
 std::vector<OpSchema> NormalizationSchemas();  // BatchNormalization, Softmax, LogSoftmax, Hardmax
 std::vector<OpSchema> PassThroughSchemas();    // Identity, Dropout
-std::vector<OpSchema> PoolSchemas();           // MaxPool, AveragePool, GlobalAveragePool
+std::vector<OpSchema> PoolSchemas();  // MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool
 std::vector<OpSchema> TensorShapeSchemas();    // Flatten, Reshape, Concat, Transpose
 std::vector<OpSchema> ShapeSizeSchemas();      // Shape, Size
 std::vector<OpSchema> GatherSchemas();         // Gather, GatherElements
@@ -36,6 +36,7 @@ std::vector<OpSchema> RecurrentSchemas();      // RNN, GRU, LSTM
 std::vector<OpSchema> PadSchemas();            // Pad
 std::vector<OpSchema> SplitSchemas();          // Split
 std::vector<OpSchema> VariadicSchemas();       // Max, Min, Sum, Mean
+std::vector<OpSchema> ResizeSchemas();         // Resize, Upsample
 std::vector<OpSchema> TopKSchemas();           // TopK
 
 using SchemaFamilyFn = std::vector<OpSchema> (*)();
@@ -46,7 +47,7 @@ inline constexpr SchemaFamilyFn kBuiltinFamilies[] = {
     SliceSchemas,       CastSchemas,          LogicalSchemas,       ExpandTileSchemas,
     GeneratorSchemas,   UnaryMathSchemas,     ActivationExtSchemas, LayerNormSchemas,
     ReduceSchemas,      RecurrentSchemas,     PadSchemas,           SplitSchemas,
-    VariadicSchemas,    TopKSchemas,
+    VariadicSchemas,    TopKSchemas,          ResizeSchemas,
 };
 
 }  // namespace infer::core::defs

@@ -1,4 +1,4 @@
-// MaxPool, AveragePool, GlobalAveragePool: N x C x D1... -> N x C x O1...
+// MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool: N x C x D1... -> N x C x O1...
 #include "absl/strings/str_cat.h"
 #include "schema/defs/builtin_defs.h"
 #include "schema/defs/def_helpers.h"
@@ -96,6 +96,13 @@ std::vector<OpSchema> PoolSchemas() {
   out.push_back({.op_type = "GlobalAveragePool",
                  .since_version = 1,
                  .doc = "Averages each channel over all spatial positions.",
+                 .inputs = {In("X")},
+                 .outputs = {Out("Y")},
+                 .type_constraints = {Types("T", kFloats)},
+                 .infer = InferGlobalPool});
+  out.push_back({.op_type = "GlobalMaxPool",
+                 .since_version = 1,
+                 .doc = "Maximum of each channel over all spatial positions.",
                  .inputs = {In("X")},
                  .outputs = {Out("Y")},
                  .type_constraints = {Types("T", kFloats)},
