@@ -71,9 +71,10 @@ def ort_node_counts(model_path: Path, dims: dict) -> dict:
     return counts
 
 
-def measure(name: str, levels=(0, 1, 2, 3)) -> dict:
-    """Per level: node count, session create ms, one run ms, max abs diff to level 0
-    relative to the largest |output| of level 0."""
+def measure(name: str, levels=(0, 1, 2, 3), timed_runs: int = 0) -> dict:
+    """Per level: node count, session create ms, max abs diff to level 0 relative to
+    the largest |output| of level 0, and with timed_runs > 0 the median run ms after
+    one warm-up run."""
     path = MODEL_ZOO_DIR / f"{name}.onnx"
     dims = MODELS[name]
     feeds = make_feeds(path, dims)
@@ -85,7 +86,11 @@ def measure(name: str, levels=(0, 1, 2, 3)) -> dict:
                                 optimization_level=level)
         t1 = time.perf_counter()
         outputs = sess.run(None, feeds)
-        t2 = time.perf_counter()
+        times = []
+        for _ in range(timed_runs):
+            t = time.perf_counter()
+            sess.run(None, feeds)
+            times.append((time.perf_counter() - t) * 1e3)
         if reference is None:
             reference = outputs
         scale = max(max(float(np.abs(r).max()), 1.0) for r in reference)
@@ -94,7 +99,7 @@ def measure(name: str, levels=(0, 1, 2, 3)) -> dict:
         result["levels"][level] = {
             "nodes": sess.node_count(),
             "create_ms": (t1 - t0) * 1e3,
-            "run_ms": (t2 - t1) * 1e3,
+            "run_ms": float(np.median(times)) if times else float("nan"),
             "rel_diff": diff / scale,
             "report": sess.optimization_report(),
         }
@@ -116,7 +121,8 @@ def markdown(results: list[dict], ort_counts: dict) -> str:
                      " | ".join(str(lv[k]["nodes"]) for k in sorted(lv)) +
                      f" | {o['basic']} | {o['extended']} | {o['all']} | {worst:.1e} |")
     lines.append("")
-    lines.append("| model | run ms, level 0 | 1 | 2 | 3 | session create ms, level 0 | 1 | 2 | 3 |")
+    lines.append("| model | median run ms, level 0 | 1 | 2 | 3 | session create ms, level 0 | 1 "
+                 "| 2 | 3 |")
     lines.append("|---|---|---|---|---|---|---|---|---|")
     for r in results:
         lv = r["levels"]
@@ -130,7 +136,7 @@ def main(names: list[str]) -> None:
     results, ort_counts = [], {}
     for name in names or list(MODELS):
         print(f"measuring {name} ...", file=sys.stderr, flush=True)
-        results.append(measure(name))
+        results.append(measure(name, timed_runs=5))
         ort_counts[name] = ort_node_counts(MODEL_ZOO_DIR / f"{name}.onnx", MODELS[name])
         for level, v in results[-1]["levels"].items():
             print(f"--- {name} level {level}\n{v['report']}", file=sys.stderr)
