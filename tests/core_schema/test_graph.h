@@ -150,6 +150,11 @@ class TestGraph {
     return graph_.value(id.value_or(0));
   }
   std::string ShapeOf(const std::string& name) { return V(name).shape.ToString(); }
+  // Infers the graph and returns the shape of "y", or the error message.
+  std::string InferY() {
+    absl::Status s = Infer();
+    return s.ok() ? ShapeOf("y") : std::string(s.message());
+  }
 
  private:
   size_t Resolve(const std::string& name, bool create) {

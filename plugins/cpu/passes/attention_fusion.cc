@@ -88,11 +88,7 @@ size_t fuse(GraphEditor& g, size_t softmax) {
 }  // namespace
 
 size_t attention_fusion(GraphEditor& g, const infer_config*) {
-  size_t changed = 0;
-  for (size_t n = 0; n < g.node_count(); ++n) {
-    if (is_cpu_op(g, n, "Softmax")) changed += fuse(g, n);
-  }
-  return changed;
+  return for_each_cpu_op(g, "Softmax", fuse);
 }
 
 }  // namespace infer::cpu_passes

@@ -72,11 +72,7 @@ size_t fuse(GraphEditor& g, size_t conv) {
 }  // namespace
 
 size_t conv_activation_fusion(GraphEditor& g, const infer_config*) {
-  size_t changed = 0;
-  for (size_t n = 0; n < g.node_count(); ++n) {
-    if (is_cpu_op(g, n, "Conv")) changed += fuse(g, n);
-  }
-  return changed;
+  return for_each_cpu_op(g, "Conv", fuse);
 }
 
 }  // namespace infer::cpu_passes

@@ -59,11 +59,9 @@ bool fold(GraphEditor& g, size_t conv) {
 }  // namespace
 
 size_t conv_bn_folding(GraphEditor& g, const infer_config*) {
-  size_t changed = 0;
-  for (size_t n = 0; n < g.node_count(); ++n) {
-    if (is_cpu_op(g, n, "Conv") && fold(g, n)) changed += 2;
-  }
-  return changed;
+  // Two nodes become one.
+  return for_each_cpu_op(
+      g, "Conv", [](GraphEditor& e, size_t node) -> size_t { return fold(e, node) ? 2 : 0; });
 }
 
 }  // namespace infer::cpu_passes

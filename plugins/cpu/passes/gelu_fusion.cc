@@ -86,12 +86,6 @@ size_t fuse(GraphEditor& g, size_t erf) {
 
 }  // namespace
 
-size_t gelu_fusion(GraphEditor& g, const infer_config*) {
-  size_t changed = 0;
-  for (size_t n = 0; n < g.node_count(); ++n) {
-    if (is_cpu_op(g, n, "Erf")) changed += fuse(g, n);
-  }
-  return changed;
-}
+size_t gelu_fusion(GraphEditor& g, const infer_config*) { return for_each_cpu_op(g, "Erf", fuse); }
 
 }  // namespace infer::cpu_passes

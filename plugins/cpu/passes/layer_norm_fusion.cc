@@ -124,11 +124,7 @@ size_t fuse(GraphEditor& g, size_t mean1) {
 }  // namespace
 
 size_t layer_norm_fusion(GraphEditor& g, const infer_config*) {
-  size_t changed = 0;
-  for (size_t n = 0; n < g.node_count(); ++n) {
-    if (is_cpu_op(g, n, "ReduceMean")) changed += fuse(g, n);
-  }
-  return changed;
+  return for_each_cpu_op(g, "ReduceMean", fuse);
 }
 
 }  // namespace infer::cpu_passes

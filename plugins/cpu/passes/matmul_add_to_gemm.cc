@@ -42,11 +42,9 @@ bool fuse(GraphEditor& g, size_t mm) {
 }  // namespace
 
 size_t matmul_add_to_gemm(GraphEditor& g, const infer_config*) {
-  size_t changed = 0;
-  for (size_t n = 0; n < g.node_count(); ++n) {
-    if (is_cpu_op(g, n, "MatMul") && fuse(g, n)) changed += 2;
-  }
-  return changed;
+  // Two nodes become one.
+  return for_each_cpu_op(
+      g, "MatMul", [](GraphEditor& e, size_t node) -> size_t { return fuse(e, node) ? 2 : 0; });
 }
 
 }  // namespace infer::cpu_passes

@@ -19,6 +19,16 @@ using plugin::GraphEditor;
 // only nodes a cpu pass may rewrite.
 bool is_cpu_op(const GraphEditor& g, size_t node, std::string_view op_type,
                std::string_view domain = "");
+// Calls rewrite(g, node) for every cpu node of op_type, in id order (nodes it adds are
+// visited too), and returns the sum of what it returns: the pass's change count.
+template <typename Rewrite>
+size_t for_each_cpu_op(GraphEditor& g, std::string_view op_type, Rewrite&& rewrite) {
+  size_t changed = 0;
+  for (size_t n = 0; n < g.node_count(); ++n) {
+    if (is_cpu_op(g, n, op_type)) changed += rewrite(g, n);
+  }
+  return changed;
+}
 // The only consumer of v (v no graph output), if it is a cpu node of this op type.
 std::optional<size_t> sole_cpu_consumer(const GraphEditor& g, size_t v, std::string_view op_type,
                                         std::string_view domain = "");
