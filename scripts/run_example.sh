@@ -7,3 +7,6 @@ bash scripts/build.sh
 set -x
 build/bin/infer-run --list-plugins
 build/bin/infer-run examples/models/small_cnn.onnx --dim batch=2 --seed 1
+# The same model optimised once and saved in infer's own format, then run from that file.
+build/bin/infer-opt examples/models/small_cnn.onnx --dim batch=2 -o build/small_cnn.inferopt -v
+build/bin/infer-run build/small_cnn.inferopt --seed 1 --report

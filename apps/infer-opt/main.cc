@@ -82,10 +82,13 @@ int Main(int argc, char** argv) {
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (o.report) std::fputs(infer_session_optimization_report(session.get()), stdout);
-  const auto bytes = fs::file_size(o.output, ec);
-  std::printf("wrote %s: %zu nodes, %.1f MB, in %.0f ms\n", o.output.c_str(),
-              infer_session_node_count(session.get()), ec ? 0.0 : static_cast<double>(bytes) / 1e6,
-              ms);
+  std::error_code size_ec;
+  const auto size = fs::file_size(o.output, size_ec);
+  const double bytes = size_ec ? 0.0 : static_cast<double>(size);
+  const bool mega = bytes >= 1e6;
+  std::printf("wrote %s: %zu nodes, %.1f %s, in %.0f ms\n", o.output.c_str(),
+              infer_session_node_count(session.get()), mega ? bytes / 1e6 : bytes / 1e3,
+              mega ? "MB" : "kB", ms);
   return 0;
 }
 
