@@ -260,7 +260,6 @@ std::unique_ptr<Graph> Graph::Clone() const {
   g->metadata_ = metadata_;
   g->value_by_name_ = value_by_name_;
   g->hooks_ = hooks_;
-  g->nodes_.reserve(nodes_.size());
   for (const Node& n : nodes_) {
     Node copy;
     copy.op_type = n.op_type;

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -190,8 +191,10 @@ class Graph {
 
  private:
   const Graph* parent_;
-  std::vector<Value> values_;
-  std::vector<Node> nodes_;
+  // Deques: adding a value or node never moves the others, so the strings and
+  // views the host API hands to plugins stay valid while passes add nodes.
+  std::deque<Value> values_;
+  std::deque<Node> nodes_;
   std::vector<size_t> inputs_;
   std::vector<size_t> outputs_;
   std::map<std::string, int64_t> opsets_;

@@ -177,7 +177,11 @@ typedef struct infer_host_api {
   /* --- logging (routed to the host's logger) ----------------------------- */
   void (*log)(infer_log_level level, const char* plugin, const char* message);
 
-  /* --- graph: reading ---------------------------------------------------- */
+  /* --- graph: reading ----------------------------------------------------
+   * Strings and arrays returned here stay valid while the graph lives, also
+   * when nodes and values are added or removed, except: value_info's dims and
+   * dim_symbols (until the next value_info call for that value) and an
+   * attribute's view once node_set_attr_* replaces that attribute. */
   size_t (*graph_node_count)(const infer_graph* g);
   const char* (*node_op_type)(const infer_graph* g, size_t node);
   const char* (*node_domain)(const infer_graph* g, size_t node); /* "" = ai.onnx */
