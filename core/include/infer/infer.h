@@ -57,15 +57,15 @@ INFER_API void infer_env_release(infer_env* env);
 typedef struct infer_plugin_record {
   size_t struct_size;
   const char* path;
-  const char* name;    /* NULL if it failed before the probe */
+  const char* name; /* NULL if it failed before the probe */
   const char* vendor;
   const char* version;
-  uint32_t kinds;      /* infer_plugin_kind bits */
+  uint32_t kinds; /* infer_plugin_kind bits */
   uint32_t abi_major, abi_minor;
   int32_t score;
   const char* score_reason;
-  int loaded;          /* 1 loaded and initialised, 0 failed */
-  const char* error;   /* reason when loaded == 0 */
+  int loaded;        /* 1 loaded and initialised, 0 failed */
+  const char* error; /* reason when loaded == 0 */
 } infer_plugin_record;
 
 /* Plugins tried, in load order; failed files included. Pointers stay valid
@@ -93,8 +93,8 @@ INFER_API infer_status* infer_session_options_set_optimization_level(infer_sessi
 /* Writes the optimised graph to `path` in infer's own model format when the
  * session is created; loading that file later skips the passes. NULL or ""
  * turns it off. */
-INFER_API infer_status* infer_session_options_set_optimized_model_path(
-    infer_session_options* opts, const char* path);
+INFER_API infer_status* infer_session_options_set_optimized_model_path(infer_session_options* opts,
+                                                                       const char* path);
 
 /* ---- session --------------------------------------------------------- */
 INFER_API infer_status* infer_session_create(infer_env* env, const char* model_path,

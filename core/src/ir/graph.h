@@ -141,7 +141,6 @@ class Graph {
   // Deep copy (subgraphs included; constant tensors are shared, they are immutable).
   std::unique_ptr<Graph> Clone() const;
 
-  OptimizationHooks* hooks() const { return hooks_; }
   void set_hooks(OptimizationHooks* hooks) { hooks_ = hooks; }
 
   // --- reading ------------------------------------------------------------

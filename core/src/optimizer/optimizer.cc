@@ -130,7 +130,6 @@ class Runner {
   size_t Run(const PassEntry& pass, int round) {
     PassRun run;
     run.name = pass.name;
-    run.plugin = pass.plugin->name;
     run.backend = pass.backend;
     run.level = pass.level;
     run.round = round;

@@ -35,7 +35,6 @@ struct PassEntry {
 // What one pass run did.
 struct PassRun {
   std::string name;
-  std::string plugin;
   std::string backend;
   int level = 0;
   int round = 1;  // level-1 passes repeat while the graph changes

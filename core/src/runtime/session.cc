@@ -61,6 +61,9 @@ absl::StatusOr<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const E
   INFER_RETURN_IF_ERROR(s->Import(bytes, len, format, model_dir));
   INFER_RETURN_IF_ERROR(s->ApplyDimOverrides());
   INFER_RETURN_IF_ERROR(InferGraphShapes(*s->graph_, s->env_->schemas));
+  // Resolved once: the optimiser's tentative placement and the real one use the same order.
+  INFER_ASSIGN_OR_RETURN(s->plan_context_.backends, s->ResolveBackends());
+  s->plan_context_.config = &s->config_;
   INFER_RETURN_IF_ERROR(s->Optimize());
   INFER_RETURN_IF_ERROR(s->PlaceAndCompile());
   return s;
@@ -137,7 +140,6 @@ absl::StatusOr<std::vector<const PluginRecord*>> Session::ResolveBackends() cons
 }
 
 absl::Status Session::Optimize() {
-  INFER_ASSIGN_OR_RETURN(std::vector<const PluginRecord*> backends, ResolveBackends());
   if (from_optimized_file_) {
     // The passes ran when the file was written; running them again could
     // only repeat or undo that work.
@@ -147,7 +149,7 @@ absl::Status Session::Optimize() {
     OptimizerContext ctx;
     ctx.plugins = env_->plugins.get();
     ctx.schemas = &env_->schemas;
-    ctx.backends = std::move(backends);
+    ctx.backends = plan_context_.backends;
     ctx.config = &config_;
     INFER_ASSIGN_OR_RETURN(optimization_, OptimizeGraph(graph_, options_.optimization_level, ctx));
   }
@@ -159,9 +161,6 @@ absl::Status Session::Optimize() {
 }
 
 absl::Status Session::PlaceAndCompile() {
-  INFER_ASSIGN_OR_RETURN(std::vector<const PluginRecord*> backends, ResolveBackends());
-  plan_context_.backends = std::move(backends);
-  plan_context_.config = &config_;
   INFER_ASSIGN_OR_RETURN(plan_, ExecutionPlan::Build(*graph_, plan_context_));
   report_ = plan_->Describe();
   return absl::OkStatus();

@@ -43,16 +43,16 @@ extern "C" {
 
 typedef enum infer_status_code {
   INFER_OK = 0,
-  INFER_INVALID_ARGUMENT = 1,  /* caller passed something wrong */
-  INFER_INVALID_MODEL = 2,     /* the model file or graph is malformed */
-  INFER_NOT_FOUND = 3,         /* file, name, plugin or operator missing */
-  INFER_UNIMPLEMENTED = 4,     /* valid, but not supported here */
-  INFER_OUT_OF_RANGE = 5,      /* index or size out of bounds */
-  INFER_RESOURCE_EXHAUSTED = 6,/* allocation failed, size overflow */
-  INFER_ABI_MISMATCH = 7,      /* plugin and host disagree on the ABI */
-  INFER_UNAVAILABLE = 8,       /* device or plugin cannot run here */
+  INFER_INVALID_ARGUMENT = 1,   /* caller passed something wrong */
+  INFER_INVALID_MODEL = 2,      /* the model file or graph is malformed */
+  INFER_NOT_FOUND = 3,          /* file, name, plugin or operator missing */
+  INFER_UNIMPLEMENTED = 4,      /* valid, but not supported here */
+  INFER_OUT_OF_RANGE = 5,       /* index or size out of bounds */
+  INFER_RESOURCE_EXHAUSTED = 6, /* allocation failed, size overflow */
+  INFER_ABI_MISMATCH = 7,       /* plugin and host disagree on the ABI */
+  INFER_UNAVAILABLE = 8,        /* device or plugin cannot run here */
   INFER_FAILED_PRECONDITION = 9,
-  INFER_INTERNAL = 10          /* a bug: please report */
+  INFER_INTERNAL = 10 /* a bug: please report */
 } infer_status_code;
 
 /* Opaque. NULL means OK. Created by the host, released by the receiver. */
@@ -109,7 +109,7 @@ typedef struct infer_tensor_view {
 typedef struct infer_graph infer_graph;           /* IR graph */
 typedef struct infer_capability infer_capability; /* capability answer */
 typedef struct infer_run_context infer_run_context;
-typedef struct infer_config infer_config;         /* string key/value options */
+typedef struct infer_config infer_config; /* string key/value options */
 
 typedef enum infer_attr_type {
   INFER_ATTR_UNDEFINED = 0,
@@ -130,12 +130,12 @@ typedef struct infer_attr_view {
   float f;
   const char* s; /* STRING: bytes, s_len long, also NUL-terminated */
   size_t s_len;
-  const int64_t* ints;   /* INTS */
-  const float* floats;   /* FLOATS */
+  const int64_t* ints;        /* INTS */
+  const float* floats;        /* FLOATS */
   const char* const* strings; /* STRINGS */
-  size_t count;          /* element count for INTS/FLOATS/STRINGS */
-  infer_tensor_view tensor; /* TENSOR */
-  const infer_graph* graph; /* GRAPH */
+  size_t count;               /* element count for INTS/FLOATS/STRINGS */
+  infer_tensor_view tensor;   /* TENSOR */
+  const infer_graph* graph;   /* GRAPH */
 } infer_attr_view;
 
 /* Read-only description of one value (a tensor edge in the graph). */
@@ -143,11 +143,11 @@ typedef struct infer_value_info {
   size_t struct_size;
   const char* name;
   infer_dtype dtype;
-  size_t rank;             /* INFER_RANK_UNKNOWN if unknown */
-  const int64_t* dims;     /* rank entries; INFER_DIM_DYNAMIC if unknown */
+  size_t rank;                    /* INFER_RANK_UNKNOWN if unknown */
+  const int64_t* dims;            /* rank entries; INFER_DIM_DYNAMIC if unknown */
   const char* const* dim_symbols; /* rank entries; NULL entry if none */
-  int is_constant;         /* initializer or folded constant */
-  infer_tensor_view constant; /* valid when is_constant */
+  int is_constant;                /* initializer or folded constant */
+  infer_tensor_view constant;     /* valid when is_constant */
   int is_graph_input;
   int is_graph_output;
 } infer_value_info;
@@ -188,8 +188,10 @@ typedef struct infer_host_api {
   const char* (*node_name)(const infer_graph* g, size_t node);
   size_t (*node_input_count)(const infer_graph* g, size_t node);
   size_t (*node_output_count)(const infer_graph* g, size_t node);
-  size_t (*node_input)(const infer_graph* g, size_t node, size_t i);  /* value id or INFER_NO_VALUE */
-  size_t (*node_output)(const infer_graph* g, size_t node, size_t i); /* value id or INFER_NO_VALUE */
+  size_t (*node_input)(const infer_graph* g, size_t node,
+                       size_t i); /* value id or INFER_NO_VALUE */
+  size_t (*node_output)(const infer_graph* g, size_t node,
+                        size_t i); /* value id or INFER_NO_VALUE */
   /* Returns 1 and fills *out if the node has the attribute, else 0. */
   int (*node_attr)(const infer_graph* g, size_t node, const char* name, infer_attr_view* out);
   size_t (*node_attr_count)(const infer_graph* g, size_t node);
@@ -307,11 +309,11 @@ typedef enum infer_plugin_kind {
 /* Cheap description, filled without initialising the plugin. */
 typedef struct infer_plugin_probe {
   size_t struct_size;
-  const char* name;        /* unique, e.g. "cpu", "onnx" */
+  const char* name; /* unique, e.g. "cpu", "onnx" */
   const char* vendor;
-  const char* version;     /* plugin's own version, e.g. "0.1.0" */
+  const char* version; /* plugin's own version, e.g. "0.1.0" */
   const char* description;
-  uint32_t kinds;          /* bitwise OR of infer_plugin_kind */
+  uint32_t kinds; /* bitwise OR of infer_plugin_kind */
   /* 0 = cannot run on this machine (e.g. no device); higher = preferred. */
   int32_t score;
   const char* score_reason; /* why score is 0, or NULL */
@@ -408,8 +410,8 @@ typedef struct infer_custom_op_api {
 /* --- the table returned by the entry symbol ------------------------------- */
 typedef struct infer_plugin_api {
   size_t struct_size;
-  uint32_t abi_major; /* must equal the host's INFER_PLUGIN_ABI_MAJOR */
-  uint32_t abi_minor; /* plugin was built against this minor */
+  uint32_t abi_major;                     /* must equal the host's INFER_PLUGIN_ABI_MAJOR */
+  uint32_t abi_minor;                     /* plugin was built against this minor */
   void (*probe)(infer_plugin_probe* out); /* caller sets out->struct_size */
   /* Called once after probe; host stays valid until shutdown. */
   infer_status* (*init)(const infer_host_api* host, const infer_config* cfg,

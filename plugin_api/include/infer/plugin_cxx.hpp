@@ -80,25 +80,44 @@ inline size_t dtype_size(infer_dtype t) {
 
 inline const char* dtype_name(infer_dtype t) {
   switch (t) {
-    case INFER_DTYPE_FLOAT32: return "float32";
-    case INFER_DTYPE_UINT8: return "uint8";
-    case INFER_DTYPE_INT8: return "int8";
-    case INFER_DTYPE_UINT16: return "uint16";
-    case INFER_DTYPE_INT16: return "int16";
-    case INFER_DTYPE_INT32: return "int32";
-    case INFER_DTYPE_INT64: return "int64";
-    case INFER_DTYPE_STRING: return "string";
-    case INFER_DTYPE_BOOL: return "bool";
-    case INFER_DTYPE_FLOAT16: return "float16";
-    case INFER_DTYPE_FLOAT64: return "float64";
-    case INFER_DTYPE_UINT32: return "uint32";
-    case INFER_DTYPE_UINT64: return "uint64";
-    case INFER_DTYPE_BFLOAT16: return "bfloat16";
-    case INFER_DTYPE_FLOAT8E4M3FN: return "float8e4m3fn";
-    case INFER_DTYPE_FLOAT8E4M3FNUZ: return "float8e4m3fnuz";
-    case INFER_DTYPE_FLOAT8E5M2: return "float8e5m2";
-    case INFER_DTYPE_FLOAT8E5M2FNUZ: return "float8e5m2fnuz";
-    default: return "undefined";
+    case INFER_DTYPE_FLOAT32:
+      return "float32";
+    case INFER_DTYPE_UINT8:
+      return "uint8";
+    case INFER_DTYPE_INT8:
+      return "int8";
+    case INFER_DTYPE_UINT16:
+      return "uint16";
+    case INFER_DTYPE_INT16:
+      return "int16";
+    case INFER_DTYPE_INT32:
+      return "int32";
+    case INFER_DTYPE_INT64:
+      return "int64";
+    case INFER_DTYPE_STRING:
+      return "string";
+    case INFER_DTYPE_BOOL:
+      return "bool";
+    case INFER_DTYPE_FLOAT16:
+      return "float16";
+    case INFER_DTYPE_FLOAT64:
+      return "float64";
+    case INFER_DTYPE_UINT32:
+      return "uint32";
+    case INFER_DTYPE_UINT64:
+      return "uint64";
+    case INFER_DTYPE_BFLOAT16:
+      return "bfloat16";
+    case INFER_DTYPE_FLOAT8E4M3FN:
+      return "float8e4m3fn";
+    case INFER_DTYPE_FLOAT8E4M3FNUZ:
+      return "float8e4m3fnuz";
+    case INFER_DTYPE_FLOAT8E5M2:
+      return "float8e5m2";
+    case INFER_DTYPE_FLOAT8E5M2FNUZ:
+      return "float8e5m2fnuz";
+    default:
+      return "undefined";
   }
 }
 
