@@ -53,7 +53,14 @@ const char* SessionFlags::Help() {
          "  --config KEY=VALUE    option passed to plugins (repeatable), e.g.\n"
          "                        optimizer.disable=PASS,PASS\n"
          "  -O LEVEL              graph optimisation: 0 none, 1 basic, 2 extended,\n"
-         "                        3 layout (default 3)\n";
+         "                        3 layout (default 3)\n"
+         "  --fallback POLICY     a node the first backend refuses: allow, warn\n"
+         "                        (default: one line naming nodes and reasons) or error\n"
+         "  --min-partition N     smaller partitions go to the next backend that\n"
+         "                        claims them (default 3; 1 = keep every island)\n"
+         "  --pin NODE=BACKEND    run NODE there (repeatable; NODE may be op:TYPE)\n"
+         "  --exclude NODE=BACKEND  never run NODE there (repeatable; op:TYPE too)\n"
+         "  --inter-op N          run up to N independent partitions side by side\n";
 }
 
 bool SessionFlags::Parse(int argc, char** argv, int& i) {
@@ -71,6 +78,20 @@ bool SessionFlags::Parse(int argc, char** argv, int& i) {
     config.push_back(SplitAssignment(a, value()));
   } else if (a == "--backends") {
     backends = value();
+  } else if (a == "--fallback") {
+    const std::string policy = value();
+    if (policy != "allow" && policy != "warn" && policy != "error") {
+      throw UsageError("--fallback must be allow, warn or error, got '" + policy + "'");
+    }
+    config.emplace_back("placement.fallback", policy);
+  } else if (a == "--min-partition") {
+    config.emplace_back("placement.min_partition_size", std::to_string(ParseInt(a, value(), 1)));
+  } else if (a == "--inter-op") {
+    config.emplace_back("session.inter_op_threads", std::to_string(ParseInt(a, value(), 1)));
+  } else if (a == "--pin" || a == "--exclude") {
+    const std::string assignment = value();
+    SplitAssignment(a, assignment);  // checks the NODE=BACKEND form
+    AppendListOption(a == "--pin" ? "placement.pin" : "placement.exclude", assignment);
   } else if (a == "-O" || (a.size() == 3 && a.starts_with("-O"))) {
     const std::string level = a == "-O" ? value() : a.substr(2);
     const int64_t v = ParseInt("-O", level, 0);
@@ -80,6 +101,16 @@ bool SessionFlags::Parse(int argc, char** argv, int& i) {
     return false;
   }
   return true;
+}
+
+void SessionFlags::AppendListOption(const std::string& key, const std::string& item) {
+  for (auto& [k, v] : config) {
+    if (k == key) {
+      v += ";" + item;
+      return;
+    }
+  }
+  config.emplace_back(key, item);
 }
 
 std::string SessionFlags::PluginDirs(const char* app) const {

@@ -1,5 +1,6 @@
 // What the command-line apps share: error types, C-object handles, and the
-// session flags every app takes (--plugins, --dim, --backends, --config, -O).
+// session flags every app takes (--plugins, --dim, --backends, --config, -O,
+// and the placement flags).
 #pragma once
 
 #include <cstdint>
@@ -67,6 +68,8 @@ struct SessionFlags {
   static const char* Help();
   // Consumes argv[i] (and its value) if it is one of these flags.
   bool Parse(int argc, char** argv, int& i);
+  // Adds `item` to a ';'-separated list option such as placement.pin.
+  void AppendListOption(const std::string& key, const std::string& item);
   // ':'-joined plugin folders: the given ones, else the folder beside the app.
   std::string PluginDirs(const char* app) const;
   EnvHandle CreateEnv(const std::string& dirs) const;

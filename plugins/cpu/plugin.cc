@@ -28,7 +28,7 @@ void probe(infer_plugin_probe* out) {
   p.version = "0.1.0";
   p.description = "Portable reference CPU backend (float32 kernels)";
   p.kinds = INFER_PLUGIN_BACKEND;
-  p.score = 1;
+  p.score = 10;  // ahead of simulated devices when the user names no order
   p.score_reason = nullptr;
   // Write only the fields the host's struct has room for.
   std::memcpy(out, &p, p.struct_size);

@@ -72,17 +72,25 @@ class PlacementTest : public ::testing::Test {
   PluginRecord general_, narrow_;
 };
 
+PlacementOptions EveryIsland() {
+  PlacementOptions o;
+  o.min_partition_size = 1;
+  return o;
+}
+
 TEST_F(PlacementTest, OneBackendGivesOnePartition) {
-  auto p = PlaceGraph(g_, {&general_});
+  auto p = PlaceGraph(g_, {&general_}, {});
   ASSERT_TRUE(p.ok()) << p.status();
   ASSERT_EQ(p->partitions.size(), 1u);
   EXPECT_EQ(p->partitions[0].nodes.size(), 3u);
   EXPECT_EQ(p->partitions[0].inputs, (std::vector<size_t>{0}));
   EXPECT_EQ(p->partitions[0].outputs, (std::vector<size_t>{3}));
+  EXPECT_TRUE(p->copies.empty());
+  EXPECT_TRUE(p->fallback_nodes.empty());
 }
 
-TEST_F(PlacementTest, FirstClaimWinsAndBoundariesAreCut) {
-  auto p = PlaceGraph(g_, {&narrow_, &general_});
+TEST_F(PlacementTest, FirstClaimWinsWithCopiesAtBoundaries) {
+  auto p = PlaceGraph(g_, {&narrow_, &general_}, EveryIsland());
   ASSERT_TRUE(p.ok()) << p.status();
   ASSERT_EQ(p->partitions.size(), 3u);
   EXPECT_EQ(p->partitions[0].backend, &narrow_);
@@ -91,12 +99,139 @@ TEST_F(PlacementTest, FirstClaimWinsAndBoundariesAreCut) {
   EXPECT_EQ(p->partitions[1].outputs, (std::vector<size_t>{2}));
   ASSERT_EQ(p->refusals.size(), 1u);
   EXPECT_EQ(p->refusals[0].reason, "no kernel for Special");
-  EXPECT_NE(DescribePlacement(g_, *p).find("refused by narrow"), std::string::npos);
+  // narrow -> general -> narrow: two copies, each read through its own slot.
+  ASSERT_EQ(p->copies.size(), 2u);
+  EXPECT_EQ(p->copies[0].value, 1u);
+  EXPECT_EQ(p->copies[0].bytes, 16);
+  EXPECT_EQ(p->partitions[1].input_slots, (std::vector<size_t>{g_.value_count()}));
+  EXPECT_EQ(p->slot_count, g_.value_count() + 2);
+  // partition, copy, partition, copy, partition
+  ASSERT_EQ(p->steps.size(), 5u);
+  EXPECT_EQ(p->steps[1].kind, Placement::StepKind::kCopy);
+  EXPECT_EQ(p->fallback_nodes, (std::vector<size_t>{1}));
+  const std::string line = DescribeFallback(g_, *p);
+  EXPECT_NE(line.find("1 node(s) fall back from narrow to general (1)"), std::string::npos) << line;
+  EXPECT_NE(line.find("'n1' (Special): no kernel for Special"), std::string::npos) << line;
+}
+
+TEST_F(PlacementTest, IslandsBelowTheMinimumMoveToTheNextBackend) {
+  auto p = PlaceGraph(g_, {&narrow_, &general_}, {});  // default minimum: 3
+  ASSERT_TRUE(p.ok()) << p.status();
+  ASSERT_EQ(p->partitions.size(), 1u);
+  EXPECT_EQ(p->partitions[0].backend, &general_);
+  EXPECT_TRUE(p->copies.empty());
+  ASSERT_EQ(p->refusals.size(), 3u);
+  EXPECT_NE(
+      p->refusals[0].reason.find("island of 1 node(s) and 0 MACs (placement.min_partition_size=3"),
+      std::string::npos)
+      << p->refusals[0].reason;
+}
+
+TEST_F(PlacementTest, PinsExcludesAndTheirErrors) {
+  PlacementOptions o = EveryIsland();
+  o.pins = {{"n0", "general"}};
+  auto p = PlaceGraph(g_, {&narrow_, &general_}, o);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->partitions[0].backend, &general_);
+  EXPECT_EQ(p->fallback_nodes, (std::vector<size_t>{1}));  // a pin is not a fallback
+
+  o.pins = {{"op:Special", "narrow"}};
+  p = PlaceGraph(g_, {&narrow_, &general_}, o);
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.status().message().find("pinned to 'narrow', which cannot run it: no kernel"),
+            std::string::npos)
+      << p.status();
+
+  o.pins.clear();
+  o.excludes = {{"op:Relu", "general"}, {"op:Relu", "narrow"}};
+  p = PlaceGraph(g_, {&narrow_, &general_}, o);
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.status().message().find("excluded by placement.exclude"), std::string::npos)
+      << p.status();
+
+  o.excludes = {{"missing", "general"}};
+  p = PlaceGraph(g_, {&narrow_, &general_}, o);
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.status().message().find("no node named 'missing'"), std::string::npos);
+}
+
+TEST_F(PlacementTest, FallbackErrorNamesNodeAndReason) {
+  PlacementOptions o;
+  o.fallback = FallbackPolicy::kError;
+  auto p = PlaceGraph(g_, {&narrow_, &general_}, o);
+  ASSERT_FALSE(p.ok());
+  const std::string msg(p.status().message());
+  EXPECT_NE(msg.find("node 'n1'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("cannot run on 'narrow': no kernel for Special"), std::string::npos) << msg;
+}
+
+TEST_F(PlacementTest, OptionsFromConfig) {
+  infer_config cfg;
+  cfg.values = {{"placement.fallback", "error"},
+                {"placement.min_partition_size", "5"},
+                {"placement.pin", "a=cpu; op:Softmax = npu_sim"}};
+  auto o = PlacementOptions::FromConfig(&cfg);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->fallback, FallbackPolicy::kError);
+  EXPECT_EQ(o->min_partition_size, 5u);
+  ASSERT_EQ(o->pins.size(), 2u);
+  EXPECT_EQ(o->pins[1], (std::pair<std::string, std::string>{"op:Softmax", "npu_sim"}));
+  for (const auto& [key, bad] :
+       std::vector<std::pair<std::string, std::string>>{{"placement.fallback", "sometimes"},
+                                                        {"placement.min_partition_size", "0"},
+                                                        {"placement.min_partition_size", "3x"},
+                                                        {"placement.min_partition_macs", "-1"},
+                                                        {"placement.exclude", "=cpu"}}) {
+    infer_config c;
+    c.values = {{key, bad}};
+    auto r = PlacementOptions::FromConfig(&c);
+    EXPECT_FALSE(r.ok()) << key << "=" << bad;
+    EXPECT_NE(r.status().message().find(key), std::string::npos) << r.status();
+  }
+}
+
+// x -> a(Relu) -> b(Special) -> d(Add); a -> c(Relu) -> d. With narrow first,
+// d may not join a's partition: it would then feed b and wait for b.
+TEST(PlacementGroupingTest, DiamondStaysAcyclic) {
+  Graph g;
+  const size_t x = *g.AddValue("x", INFER_DTYPE_FLOAT32, Shape::Of({4}));
+  ASSERT_TRUE(g.AddInput(x).ok());
+  auto add = [&](const char* op, const char* name, std::vector<size_t> in) {
+    const size_t out = *g.AddValue(std::string(name) + "_out", INFER_DTYPE_FLOAT32, Shape::Of({4}));
+    Node n;
+    n.op_type = op;
+    n.name = name;
+    n.inputs = std::move(in);
+    n.outputs = {out};
+    EXPECT_TRUE(g.AddNode(std::move(n)).ok());
+    return out;
+  };
+  const size_t a = add("Relu", "a", {x});
+  const size_t b = add("Special", "b", {a});
+  const size_t c = add("Relu", "c", {a});
+  ASSERT_TRUE(g.AddOutput(add("Add", "d", {b, c})).ok());
+
+  infer_backend_api table = MakeTable();
+  std::set<std::string> narrow_ops{"Relu", "Add"}, general_ops{"Relu", "Special", "Add"};
+  PluginRecord narrow, general;
+  narrow.name = "narrow";
+  narrow.backend = &table;
+  narrow.state = &narrow_ops;
+  general.name = "general";
+  general.backend = &table;
+  general.state = &general_ops;
+  auto p = PlaceGraph(g, {&narrow, &general}, EveryIsland());
+  ASSERT_TRUE(p.ok()) << p.status();
+  ASSERT_EQ(p->partitions.size(), 3u);
+  EXPECT_EQ(p->partitions[0].nodes.size(), 2u);  // a, c
+  EXPECT_EQ(p->partitions[1].backend, &general);
+  EXPECT_EQ(p->partitions[2].nodes.size(), 1u);  // d
+  EXPECT_EQ(p->partitions[2].backend, &narrow);
 }
 
 TEST_F(PlacementTest, UnclaimedNodeErrorNamesNodeOpAndReason) {
   g_.SetOpset("", 13);
-  auto p = PlaceGraph(g_, {&narrow_});
+  auto p = PlaceGraph(g_, {&narrow_}, {});
   ASSERT_FALSE(p.ok());
   const std::string msg(p.status().message());
   EXPECT_NE(msg.find("'n1'"), std::string::npos) << msg;
@@ -106,7 +241,7 @@ TEST_F(PlacementTest, UnclaimedNodeErrorNamesNodeOpAndReason) {
 }
 
 TEST_F(PlacementTest, NoBackendAtAll) {
-  auto p = PlaceGraph(g_, {});
+  auto p = PlaceGraph(g_, {}, {});
   ASSERT_FALSE(p.ok());
   EXPECT_NE(p.status().message().find("no backend plugin is loaded"), std::string::npos);
 }

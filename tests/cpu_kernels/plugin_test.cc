@@ -297,7 +297,7 @@ TEST_F(CpuPlugin, EntryAndProbe) {
   EXPECT_STREQ(probe.vendor, "infer");
   EXPECT_STREQ(probe.version, "0.1.0");
   EXPECT_EQ(probe.kinds, static_cast<uint32_t>(INFER_PLUGIN_BACKEND));
-  EXPECT_EQ(probe.score, 1);
+  EXPECT_EQ(probe.score, 10);
   EXPECT_STREQ(backend().device, "CPU");
   // A host that only knows the first fields gets only those written.
   infer_plugin_probe small{};

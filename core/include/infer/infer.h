@@ -80,7 +80,16 @@ INFER_API void infer_session_options_release(infer_session_options* opts);
 /* Comma-separated backend priority, e.g. "cpu" or "npu_sim,cpu". */
 INFER_API infer_status* infer_session_options_set_backends(infer_session_options* opts,
                                                            const char* backends);
-/* Free-form key/value passed to plugins (e.g. "cpu.threads" = "2"). */
+/* Key/value options, read by the core and passed to plugins (e.g.
+ * "npu_sim.sram_kib" = "512"). The core's own keys (docs/placement.md):
+ *   placement.fallback           allow | warn (default) | error: what happens to
+ *                                a node the first backend of the order refuses
+ *   placement.min_partition_size partitions smaller than this (default 3) go to
+ *                                the next backend that claims all their nodes
+ *   placement.pin                "NODE=BACKEND;op:TYPE=BACKEND": must run there
+ *   placement.exclude            "NODE=BACKEND;...": never runs there
+ *   session.inter_op_threads     > 1 runs independent partitions side by side
+ * Invalid values make infer_session_create fail with a message naming the key. */
 INFER_API infer_status* infer_session_options_set_config(infer_session_options* opts,
                                                          const char* key, const char* value);
 /* Value for a symbolic dimension, e.g. "batch" = 8 (used for static planning). */
@@ -127,7 +136,13 @@ INFER_API infer_status* infer_session_input_desc(const infer_session* session, s
 INFER_API infer_status* infer_session_output_desc(const infer_session* session, size_t i,
                                                   infer_value_desc* out);
 
-/* Human-readable placement report: partitions, backends, node counts. */
+/* Human-readable placement report: per backend partitions, nodes and share
+ * of compute; each partition with its op types, boundary values, mean host
+ * time per run and the backend's own account (e.g. simulated cycles); each
+ * copy between backends with its size and time; every node a preferred
+ * backend refused, with the reason. Times cover the runs so far. The string
+ * lives until the next call of this function on the same session; calls
+ * from several threads are serialised. */
 INFER_API const char* infer_session_placement_report(const infer_session* session);
 /* Human-readable optimisation report: each pass run, nodes it changed, node
  * counts before/after, and passes that failed and were rolled back. */

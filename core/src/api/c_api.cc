@@ -40,6 +40,9 @@ struct infer_session {
   std::vector<Desc> input_descs, output_descs;
   mutable std::once_flag optimization_once;
   mutable std::string optimization_text;
+  // The placement report carries run times, so it is rebuilt at each call.
+  mutable std::mutex placement_mu;
+  mutable std::string placement_text;
 };
 
 struct infer_tensor {
@@ -344,7 +347,10 @@ infer_status* infer_session_output_desc(const infer_session* s, size_t i, infer_
 }
 
 const char* infer_session_placement_report(const infer_session* s) {
-  return s ? s->session->placement_report().c_str() : "";
+  if (s == nullptr) return "";
+  std::lock_guard<std::mutex> lock(s->placement_mu);
+  s->placement_text = s->session->placement_report();
+  return s->placement_text.c_str();
 }
 
 const char* infer_session_optimization_report(const infer_session* s) {

@@ -81,7 +81,9 @@ class ConstantEvaluator final : public OptimizationHooks {
     INFER_RETURN_IF_ERROR(single.AddNode(std::move(copy)).status());
     INFER_RETURN_IF_ERROR(InferGraphShapes(single, *ctx_.schemas));
     PlanContext plan_ctx;
-    plan_ctx.backends = ctx_.backends;
+    plan_ctx.backends = ctx_.fold_backends.empty() ? ctx_.backends : ctx_.fold_backends;
+    plan_ctx.placement.fallback = FallbackPolicy::kAllow;
+    plan_ctx.placement.min_partition_size = 1;
     plan_ctx.config = ctx_.config;
     INFER_ASSIGN_OR_RETURN(std::unique_ptr<ExecutionPlan> plan,
                            ExecutionPlan::Build(single, plan_ctx));
@@ -168,7 +170,7 @@ class Runner {
 // Tentative placement for the backend-specific levels: records each node's
 // backend and returns the backends that hold nodes.
 absl::StatusOr<std::set<std::string>> PlaceTentatively(Graph& graph, const OptimizerContext& ctx) {
-  INFER_ASSIGN_OR_RETURN(Placement placement, PlaceGraph(graph, ctx.backends));
+  INFER_ASSIGN_OR_RETURN(Placement placement, PlaceGraph(graph, ctx.backends, ctx.placement));
   std::set<std::string> used;
   for (const Partition& p : placement.partitions) {
     for (size_t n : p.nodes) graph.mutable_node(n).backend = p.backend->name;

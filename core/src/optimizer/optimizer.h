@@ -16,6 +16,7 @@
 #include "ir/graph.h"
 #include "plugin/abi_objects.h"
 #include "plugin/plugin_registry.h"
+#include "runtime/placement.h"
 #include "schema/op_schema.h"
 
 namespace infer::core {
@@ -67,6 +68,9 @@ struct OptimizerContext {
   const PluginRegistry* plugins = nullptr;
   const SchemaRegistry* schemas = nullptr;
   std::vector<const PluginRecord*> backends;  // priority order
+  PlacementOptions placement;                 // for the tentative placement
+  // Backends that evaluate constant nodes; empty = `backends`.
+  std::vector<const PluginRecord*> fold_backends;
   const infer_config* config = nullptr;
 };
 

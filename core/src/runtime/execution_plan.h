@@ -2,6 +2,7 @@
 // on backends and compiled, ready to run any number of times, concurrently.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,12 +15,17 @@
 namespace infer::core {
 
 class ControlFlowNode;
+class ThreadPool;
 
-// What every plan of a session shares: backends in priority order and the
-// options handed to them.
+// What every plan of a session shares: backends in priority order, the
+// placement choices, and the options handed to them.
 struct PlanContext {
   std::vector<const PluginRecord*> backends;
+  PlacementOptions placement;
   const infer_config* config = nullptr;
+  // Runs independent partitions of the model's graph side by side when set
+  // (session.inter_op_threads > 1); bodies of control flow run in order.
+  ThreadPool* inter_op_pool = nullptr;
 };
 
 class ExecutionPlan {
@@ -37,20 +43,37 @@ class ExecutionPlan {
   const std::vector<std::pair<size_t, size_t>>& outer_bindings() const { return outer_; }
 
   // `values` is indexed by value id; graph inputs and outer references must
-  // be set. Every partition runs in order and fills the values it produces.
+  // be set. Every step (partition or copy) runs once its inputs exist and
+  // fills the values it produces; the table grows by the copies' slots.
   absl::Status Execute(std::vector<TensorPtr>& values) const;
 
-  // Human-readable placement (partitions, refusals), nested plans indented.
+  // Placement report: partitions, copies, refusals and the time each step
+  // took so far, nested plans indented.
   std::string Describe(int indent = 0) const;
 
  private:
+  // Accumulated wall time of one step over all runs.
+  struct StepTime {
+    std::atomic<int64_t> nanos{0};
+    std::atomic<int64_t> runs{0};
+  };
+
   explicit ExecutionPlan(const Graph& graph);
+  absl::Status RunStep(size_t step, std::vector<TensorPtr>& values) const;
+  absl::Status RunPartition(size_t index, std::vector<TensorPtr>& values) const;
+  absl::Status RunCopy(size_t index, std::vector<TensorPtr>& values) const;
+  absl::Status ExecuteInParallel(std::vector<TensorPtr>& values) const;
 
   const Graph& graph_;
   Placement placement_;
   std::vector<std::unique_ptr<ControlFlowNode>> control_flow_;  // one per core partition
   std::vector<std::pair<size_t, size_t>> outer_;
   std::vector<size_t> constants_;  // constants control-flow nodes read
+  // Steps each step waits for / unblocks, for running steps side by side.
+  std::vector<size_t> step_waits_for_;
+  std::vector<std::vector<size_t>> step_unblocks_;
+  ThreadPool* pool_ = nullptr;
+  std::unique_ptr<StepTime[]> times_;  // per step
 };
 
 }  // namespace infer::core

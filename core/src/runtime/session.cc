@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -64,6 +65,7 @@ absl::StatusOr<std::unique_ptr<Session>> Session::Create(std::shared_ptr<const E
   // Resolved once: the optimiser's tentative placement and the real one use the same order.
   INFER_ASSIGN_OR_RETURN(s->plan_context_.backends, s->ResolveBackends());
   s->plan_context_.config = &s->config_;
+  INFER_RETURN_IF_ERROR(s->ConfigurePlacement());
   INFER_RETURN_IF_ERROR(s->Optimize());
   INFER_RETURN_IF_ERROR(s->PlaceAndCompile());
   return s;
@@ -115,16 +117,18 @@ absl::Status Session::ApplyDimOverrides() {
   return absl::OkStatus();
 }
 
+std::vector<const PluginRecord*> Session::BackendsByScore() const {
+  std::vector<const PluginRecord*> backends = env_->plugins->OfKind(INFER_PLUGIN_BACKEND);
+  std::stable_sort(
+      backends.begin(), backends.end(),
+      [](const PluginRecord* a, const PluginRecord* b) { return a->score > b->score; });
+  return backends;
+}
+
 absl::StatusOr<std::vector<const PluginRecord*>> Session::ResolveBackends() const {
   const PluginRegistry& plugins = *env_->plugins;
   std::vector<const PluginRecord*> backends;
-  if (options_.backends.empty()) {
-    backends = plugins.OfKind(INFER_PLUGIN_BACKEND);
-    std::stable_sort(
-        backends.begin(), backends.end(),
-        [](const PluginRecord* a, const PluginRecord* b) { return a->score > b->score; });
-    return backends;
-  }
+  if (options_.backends.empty()) return BackendsByScore();
   for (const std::string& name : options_.backends) {
     const PluginRecord* r = plugins.FindLoaded(name, INFER_PLUGIN_BACKEND);
     if (r == nullptr) {
@@ -139,6 +143,24 @@ absl::StatusOr<std::vector<const PluginRecord*>> Session::ResolveBackends() cons
   return backends;
 }
 
+absl::Status Session::ConfigurePlacement() {
+  INFER_ASSIGN_OR_RETURN(plan_context_.placement, PlacementOptions::FromConfig(&config_));
+  auto it = config_.values.find(std::string_view("session.inter_op_threads"));
+  if (it == config_.values.end()) return absl::OkStatus();
+  int threads = 0;
+  constexpr int kMaxThreads = 256;
+  if (!absl::SimpleAtoi(it->second, &threads) || threads < 1 || threads > kMaxThreads) {
+    return absl::InvalidArgumentError(absl::StrCat("session.inter_op_threads: '", it->second,
+                                                   "' is not a thread count from 1 to ",
+                                                   kMaxThreads));
+  }
+  if (threads > 1) {
+    inter_op_pool_ = std::make_unique<ThreadPool>(static_cast<size_t>(threads));
+    plan_context_.inter_op_pool = inter_op_pool_.get();
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Session::Optimize() {
   if (from_optimized_file_) {
     // The passes ran when the file was written; running them again could
@@ -150,6 +172,10 @@ absl::Status Session::Optimize() {
     ctx.plugins = env_->plugins.get();
     ctx.schemas = &env_->schemas;
     ctx.backends = plan_context_.backends;
+    ctx.placement = plan_context_.placement;
+    // Folding must be exact: constants are computed on the backends in the
+    // default order (cpu first), not on a preferred low-precision device.
+    ctx.fold_backends = BackendsByScore();
     ctx.config = &config_;
     INFER_ASSIGN_OR_RETURN(optimization_, OptimizeGraph(graph_, options_.optimization_level, ctx));
   }
@@ -162,7 +188,10 @@ absl::Status Session::Optimize() {
 
 absl::Status Session::PlaceAndCompile() {
   INFER_ASSIGN_OR_RETURN(plan_, ExecutionPlan::Build(*graph_, plan_context_));
-  report_ = plan_->Describe();
+  if (plan_context_.placement.fallback == FallbackPolicy::kWarn) {
+    const std::string fallback = DescribeFallback(*graph_, plan_->placement());
+    if (!fallback.empty()) spdlog::warn("{}", fallback);
+  }
   return absl::OkStatus();
 }
 

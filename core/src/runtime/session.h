@@ -12,6 +12,7 @@
 #include "plugin/abi_objects.h"
 #include "plugin/plugin_registry.h"
 #include "runtime/execution_plan.h"
+#include "runtime/thread_pool.h"
 #include "schema/op_schema.h"
 
 namespace infer::core {
@@ -46,7 +47,8 @@ class Session {
   // Non-constant graph inputs, in declaration order.
   const std::vector<size_t>& inputs() const { return inputs_; }
   const std::vector<size_t>& outputs() const { return graph_->outputs(); }
-  const std::string& placement_report() const { return report_; }
+  // Partitions, copies, refusals, and each step's mean time over the runs so far.
+  std::string placement_report() const { return plan_->Describe(); }
   const OptimizationReport& optimization_report() const { return optimization_; }
 
   // Binds inputs by name, runs every partition, returns the requested outputs
@@ -61,6 +63,8 @@ class Session {
                       const std::string& model_dir);
   absl::Status ApplyDimOverrides();
   absl::StatusOr<std::vector<const PluginRecord*>> ResolveBackends() const;
+  std::vector<const PluginRecord*> BackendsByScore() const;
+  absl::Status ConfigurePlacement();
   absl::Status Optimize();
   absl::Status PlaceAndCompile();
   absl::Status CheckInput(size_t value, const Tensor& t,
@@ -72,8 +76,8 @@ class Session {
   std::unique_ptr<Graph> graph_;
   std::vector<size_t> inputs_;
   PlanContext plan_context_;
+  std::unique_ptr<ThreadPool> inter_op_pool_;  // before plan_: the plan uses it
   std::unique_ptr<ExecutionPlan> plan_;
-  std::string report_;
   OptimizationReport optimization_;
   bool from_optimized_file_ = false;
 };

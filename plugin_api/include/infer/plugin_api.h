@@ -27,8 +27,10 @@ extern "C" {
 #endif
 
 #define INFER_PLUGIN_ABI_MAJOR 1
-/* Minor 1: the float8 dtypes (additive; a minor-0 plugin never sees them unasked). */
-#define INFER_PLUGIN_ABI_MINOR 2
+/* Minor 1: the float8 dtypes (additive; a minor-0 plugin never sees them unasked).
+ * Minor 2: host functions for optimisation passes.
+ * Minor 3: infer_backend_api.describe_partition (optional). */
+#define INFER_PLUGIN_ABI_MINOR 3
 #define INFER_PLUGIN_ENTRY_SYMBOL "infer_plugin_entry"
 
 #if defined(_WIN32)
@@ -351,6 +353,14 @@ typedef struct infer_backend_api {
   infer_status* (*run)(void* partition, const infer_tensor_view* inputs, size_t n_inputs,
                        infer_run_context* ctx);
   void (*release_partition)(void* partition);
+  /* ABI 1.3, optional (may be NULL; the host checks struct_size): a short,
+   * human-readable account of a compiled partition for the placement report,
+   * e.g. a device's command counts or simulated cycles, covering the runs so
+   * far. Writes at most `len` bytes including a terminating NUL into `buf`
+   * (buf may be NULL when len is 0) and returns the length the full text
+   * needs, without the NUL. Lines end in '\n'. May be called while other
+   * threads run the partition. */
+  size_t (*describe_partition)(void* partition, char* buf, size_t len);
 } infer_backend_api;
 
 /* --- graph optimisation pass ---------------------------------------------- */
