@@ -15,6 +15,7 @@ View tensor_view(const Lowering& l, int tensor) {
   const Shape& s = l.net.tensors[tensor].shape;
   View v;
   v.buffer = l.buffer_of.empty() ? 0 : l.buffer_of[tensor];
+  v.elem_bytes = static_cast<uint32_t>(bytes_of(l, tensor));
   v.rank = static_cast<uint32_t>(std::max<size_t>(s.size(), 1));
   v.dims.fill(1);
   int64_t stride = 1;
@@ -32,6 +33,7 @@ View broadcast_view(const Lowering& l, int tensor, const Shape& out) {
   const size_t trank = l.net.tensors[tensor].shape.size();
   View v;
   v.buffer = t.buffer;
+  v.elem_bytes = t.elem_bytes;
   v.rank = static_cast<uint32_t>(std::max<size_t>(out.size(), 1));
   v.dims.fill(1);
   for (size_t i = 0; i < out.size(); ++i) {
@@ -43,9 +45,10 @@ View broadcast_view(const Lowering& l, int tensor, const Shape& out) {
   return v;
 }
 
-DmaCmd box_dma(const View& v, const int64_t* origin, const int64_t* extent, uint16_t fill) {
+DmaCmd box_dma(const View& v, const int64_t* origin, const int64_t* extent, uint32_t fill) {
   DmaCmd d;
   d.buffer = v.buffer;
+  d.elem_bytes = v.elem_bytes;
   d.rank = v.rank;
   d.dims = v.dims;
   d.stride = v.stride;
@@ -137,12 +140,12 @@ void emit_tiles(Lowering& l, const Op& op, std::vector<Tile>& tiles) {
   bool any_compute = false;
   for (Tile& t : tiles) {
     for (size_t i = 0; i < 3; ++i) {
-      if (t.loads[i]) load_bytes[i] = std::max(load_bytes[i], t.loads[i]->elements() * 2);
+      if (t.loads[i]) load_bytes[i] = std::max(load_bytes[i], t.loads[i]->bytes());
     }
     if (t.compute) {
       any_compute = true;
       acc_bytes = std::max<int64_t>(acc_bytes, io_of(*t.compute).acc_bytes);
-      if (t.store) store_bytes = std::max(store_bytes, t.store->elements() * 2);
+      if (t.store) store_bytes = std::max(store_bytes, t.store->bytes());
     }
   }
   // Two slots per operand and for the output, one accumulator.
@@ -227,7 +230,8 @@ std::vector<Op> fuse_activations(const Network& net) {
   for (size_t i = 0; i < ops.size(); ++i) {
     Op& op = ops[i];
     if (op.kind != OpKind::kConv && op.kind != OpKind::kMatMul && op.kind != OpKind::kAdd) continue;
-    if (op.act.kind != Act::kNone || readers[op.out] != 1) continue;
+    // int8 results are never read by a float activation (network.cc refuses those).
+    if (op.quantized || op.act.kind != Act::kNone || readers[op.out] != 1) continue;
     for (size_t j = i + 1; j < ops.size(); ++j) {
       if (ops[j].kind == OpKind::kUnary && ops[j].in[0] == op.out) {
         op.act = ops[j].act;
@@ -254,6 +258,8 @@ void lower_op(Lowering& l, const Op& op) {
     case OpKind::kAdd:
     case OpKind::kMul:
     case OpKind::kUnary:
+    case OpKind::kQuantize:
+    case OpKind::kDequantize:
       return lower_elementwise(l, op);
     case OpKind::kMaxPool:
     case OpKind::kAvgPool:
@@ -290,7 +296,7 @@ std::unique_ptr<Program> compile_network(const Network& net, const NpuConfig& cf
       l.buffer_of[t] = l.buffer_of[alias[t]];  // producers come first: already assigned
       continue;
     }
-    Buffer b{numel(tensor.shape), -1};
+    Buffer b{numel(tensor.shape), tensor.elem, -1};
     if (tensor.is_const) {
       b.constant = static_cast<int>(prog->constants.size());
       prog->constants.push_back(tensor.data);
@@ -301,10 +307,12 @@ std::unique_ptr<Program> compile_network(const Network& net, const NpuConfig& cf
   for (int t : net.inputs) {
     prog->input_buffers.push_back(l.buffer_of[t]);
     prog->input_shapes.push_back(net.tensors[t].shape);
+    prog->input_elems.push_back(net.tensors[t].elem);
   }
   for (int t : net.outputs) {
     prog->output_buffers.push_back(l.buffer_of[t]);
     prog->output_shapes.push_back(net.tensors[t].shape);
+    prog->output_elems.push_back(net.tensors[t].elem);
   }
   for (const Op& op : fuse_activations(net)) lower_op(l, op);
   prog->stats = simulate(prog->commands, cfg);

@@ -39,6 +39,7 @@ NpuConfig parse_config(const ConfigLookup& lookup) {
   read_int(lookup, "npu_sim.dma_bytes_per_cycle", 1, 4096, c.dma_bytes_per_cycle);
   read_int(lookup, "npu_sim.dma_latency_cycles", 0, 1000000, c.dma_latency_cycles);
   read_int(lookup, "npu_sim.clock_mhz", 1, 100000, c.clock_mhz);
+  read_int(lookup, "npu_sim.int8_macs_per_fp16_mac", 1, 8, c.int8_macs_per_fp16_mac);
   return c;
 }
 

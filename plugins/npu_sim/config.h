@@ -14,6 +14,8 @@ struct NpuConfig {
   int64_t dma_bytes_per_cycle = 32;
   int64_t dma_latency_cycles = 64;
   int64_t clock_mhz = 1000;
+  // int8 multiply-accumulates each MAC does per cycle, against one fp16 MAC.
+  int64_t int8_macs_per_fp16_mac = 2;
 };
 
 // Looks a key up ("npu_sim.mac_rows"); returns null when unset.

@@ -31,9 +31,10 @@ namespace {
 uint64_t div_up(int64_t a, int64_t b) { return static_cast<uint64_t>((a + b - 1) / b); }
 
 // Output-stationary array: `n` output channels on the rows, `m` output positions on the
-// columns, one step of the reduction `k` per cycle. Partial tiles waste the rest.
-uint64_t array_cycles(const NpuConfig& cfg, int64_t n, int64_t m, int64_t k) {
-  return div_up(n, cfg.mac_rows) * div_up(m, cfg.mac_cols) * static_cast<uint64_t>(k);
+// columns, one step of the reduction `k` per cycle (several in int8). Partial tiles waste the
+// rest.
+uint64_t array_cycles(const NpuConfig& cfg, int64_t n, int64_t m, int64_t k, bool int8) {
+  return div_up(n, cfg.mac_rows) * div_up(m, cfg.mac_cols) * reduction_steps(cfg, k, int8);
 }
 
 // The vector unit (elementwise, pooling, softmax, epilogues) is mac_cols lanes wide.
@@ -67,6 +68,18 @@ void regions(const Command& c, std::vector<Span>& reads, std::vector<Span>& writ
 
 }  // namespace
 
+uint64_t reduction_steps(const NpuConfig& cfg, int64_t k, bool int8) {
+  return int8 ? div_up(k, cfg.int8_macs_per_fp16_mac) : static_cast<uint64_t>(k);
+}
+
+bool Command::int8() const {
+  if (const auto* c = std::get_if<ConvCmd>(&body)) return c->q.on;
+  if (const auto* m = std::get_if<MatMulCmd>(&body)) return m->q.on;
+  if (const auto* e = std::get_if<EltwiseCmd>(&body)) return is_quant(e->in) || is_quant(e->out);
+  if (const auto* p = std::get_if<PoolCmd>(&body)) return is_quant(p->elem);
+  return false;
+}
+
 uint64_t command_macs(const Command& cmd) {
   if (const auto* c = std::get_if<ConvCmd>(&cmd.body)) {
     return static_cast<uint64_t>(c->groups * c->cout * c->oh * c->ow * c->cin * c->win.kh *
@@ -84,21 +97,21 @@ uint64_t command_cycles(const Command& cmd, const NpuConfig& cfg) {
     case CmdType::kDmaOut: {
       const auto& d = std::get<DmaCmd>(cmd.body);
       return static_cast<uint64_t>(cfg.dma_latency_cycles) +
-             div_up(d.elements() * 2, cfg.dma_bytes_per_cycle);
+             div_up(d.bytes(), cfg.dma_bytes_per_cycle);
     }
     case CmdType::kConv: {
       const auto& c = std::get<ConvCmd>(cmd.body);
       const int64_t m = c.oh * c.ow, k = c.cin * c.win.kh * c.win.kw;
       // Depthwise tiles put the independent channels on the rows.
-      const uint64_t array = c.groups > 1 ? array_cycles(cfg, c.groups * c.cout, m, k)
-                                          : array_cycles(cfg, c.cout, m, k);
+      const uint64_t array = c.groups > 1 ? array_cycles(cfg, c.groups * c.cout, m, k, c.q.on)
+                                          : array_cycles(cfg, c.cout, m, k, c.q.on);
       const uint64_t epilogue = c.io.last ? vector_cycles(cfg, c.groups * c.cout * m) : 0;
       return kComputeIssueCycles + array + epilogue;
     }
     case CmdType::kMatMul: {
       const auto& c = std::get<MatMulCmd>(cmd.body);
       const uint64_t epilogue = c.io.last ? vector_cycles(cfg, c.m * c.n) : 0;
-      return kComputeIssueCycles + array_cycles(cfg, c.n, c.m, c.k) + epilogue;
+      return kComputeIssueCycles + array_cycles(cfg, c.n, c.m, c.k, c.q.on) + epilogue;
     }
     case CmdType::kElementwise: {
       const auto& c = std::get<EltwiseCmd>(cmd.body);
@@ -120,7 +133,7 @@ uint64_t command_cycles(const Command& cmd, const NpuConfig& cfg) {
   return 0;
 }
 
-Stats simulate(const std::vector<Command>& commands, const NpuConfig&) {
+Stats simulate(const std::vector<Command>& commands, const NpuConfig& cfg) {
   Stats s;
   uint64_t dma_free = 0, mac_free = 0;
   struct Region {
@@ -135,7 +148,13 @@ Stats simulate(const std::vector<Command>& commands, const NpuConfig&) {
     const size_t type = static_cast<size_t>(c.type);
     ++s.count[type];
     s.cycles[type] += c.cycles;
+    s.int8_count[type] += c.int8() ? 1 : 0;
     s.macs += command_macs(c);
+    if (c.type == CmdType::kConv || c.type == CmdType::kMatMul) {
+      const int64_t per_cycle =
+          cfg.mac_rows * cfg.mac_cols * (c.int8() ? cfg.int8_macs_per_fp16_mac : 1);
+      s.mac_capacity += c.cycles * static_cast<uint64_t>(per_cycle);
+    }
     const bool dma = is_dma(c.type);
     uint64_t start = dma ? dma_free : mac_free;
     regions(c, reads, writes);
@@ -181,18 +200,19 @@ std::string describe_program(const Program& p, uint64_t runs, uint64_t host_ns) 
   };
   uint64_t total_cmds = 0;
   std::string kinds;
+  auto add_kind = [&](size_t t, const char* suffix, uint64_t n) {
+    if (!n) return;
+    kinds += std::string(kinds.empty() ? "" : ", ") + cmd_type_name(static_cast<CmdType>(t)) +
+             suffix + " " + grouped(n);
+  };
   for (size_t t = 0; t < kCmdTypeCount; ++t) {
-    if (!s.count[t]) continue;
     total_cmds += s.count[t];
-    kinds += std::string(kinds.empty() ? "" : ", ") + cmd_type_name(static_cast<CmdType>(t)) + " " +
-             grouped(s.count[t]);
+    add_kind(t, "", s.count[t] - s.int8_count[t]);
+    add_kind(t, "(int8)", s.int8_count[t]);
   }
-  const uint64_t array_cycles = s.cycles[static_cast<size_t>(CmdType::kConv)] +
-                                s.cycles[static_cast<size_t>(CmdType::kMatMul)];
-  const double util = array_cycles ? 100.0 * static_cast<double>(s.macs) /
-                                         (static_cast<double>(array_cycles) *
-                                          static_cast<double>(p.cfg.mac_rows * p.cfg.mac_cols))
-                                   : 0.0;
+  const double util =
+      s.mac_capacity ? 100.0 * static_cast<double>(s.macs) / static_cast<double>(s.mac_capacity)
+                     : 0.0;
   std::string out = "npu_sim: " + grouped(p.op_count) + " ops -> " + grouped(total_cmds) +
                     " commands (" + kinds + "); SRAM " + grouped(p.cfg.sram_bytes / 1024) +
                     " KiB, peak " + grouped(static_cast<uint64_t>((p.sram_peak + 1023) / 1024)) +

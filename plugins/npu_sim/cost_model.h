@@ -15,6 +15,9 @@ namespace infer::npu_sim {
 constexpr uint64_t kComputeIssueCycles = 16;
 
 uint64_t command_cycles(const Command& cmd, const NpuConfig& cfg);
+// Cycles the array takes for a reduction of k: one step per cycle in fp16; in int8 each MAC
+// does int8_macs_per_fp16_mac steps per cycle.
+uint64_t reduction_steps(const NpuConfig& cfg, int64_t k, bool int8);
 // Useful multiply-accumulates of a CONV or MATMUL command, 0 otherwise.
 uint64_t command_macs(const Command& cmd);
 

@@ -23,6 +23,7 @@ struct Lowering {
 struct View {
   uint32_t buffer = 0;
   uint32_t rank = 0;
+  uint32_t elem_bytes = 2;
   std::array<int64_t, kMaxRank> dims{};
   std::array<int64_t, kMaxRank> stride{};
 };
@@ -33,7 +34,10 @@ View tensor_view(const Lowering& l, int tensor);
 // tensor has extent 1.
 View broadcast_view(const Lowering& l, int tensor, const Shape& out);
 // The box of `extent` at `origin` (rank of the view) as a DMA descriptor, SRAM address unset.
-DmaCmd box_dma(const View& v, const int64_t* origin, const int64_t* extent, uint16_t fill = 0);
+DmaCmd box_dma(const View& v, const int64_t* origin, const int64_t* extent, uint32_t fill = 0);
+inline int64_t bytes_of(const Lowering& l, int tensor) {
+  return elem_bytes(l.net.tensors[tensor].elem);
+}
 
 // Tile sizes worth trying for an extent: n, ceil(n/2), ceil(n/4), ..., 1.
 std::vector<int64_t> tile_sizes(int64_t n);

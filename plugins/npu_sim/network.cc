@@ -1,12 +1,15 @@
 #include "network.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <map>
 
 #include "fp16.h"
 #include "infer/plugin_cxx.hpp"
+#include "quant.h"
 
 namespace infer::npu_sim {
 
@@ -14,6 +17,51 @@ int64_t numel(const Shape& s) {
   int64_t n = 1;
   for (int64_t d : s) n *= d;
   return n;
+}
+
+int64_t elem_bytes(Elem e) {
+  switch (e) {
+    case Elem::kF16:
+      return 2;
+    case Elem::kF32:
+    case Elem::kI32:
+      return 4;
+    case Elem::kI8:
+    case Elem::kU8:
+      return 1;
+  }
+  return 1;
+}
+
+const char* elem_name(Elem e) {
+  switch (e) {
+    case Elem::kF16:
+      return "fp16";
+    case Elem::kF32:
+      return "fp32";
+    case Elem::kI8:
+      return "int8";
+    case Elem::kU8:
+      return "uint8";
+    case Elem::kI32:
+      return "int32";
+  }
+  return "?";
+}
+
+infer_dtype host_dtype(Elem e) {
+  switch (e) {
+    case Elem::kI8:
+      return INFER_DTYPE_INT8;
+    case Elem::kU8:
+      return INFER_DTYPE_UINT8;
+    case Elem::kI32:
+      return INFER_DTYPE_INT32;
+    case Elem::kF16:
+    case Elem::kF32:
+      return INFER_DTYPE_FLOAT32;
+  }
+  return INFER_DTYPE_FLOAT32;
 }
 
 std::string shape_str(const Shape& s) {
@@ -34,12 +82,27 @@ using plugin::PluginError;
 
 std::string value_label(const ValueDesc& v) { return "'" + v.name + "'"; }
 
-// Every tensor npu_sim touches is float32 (computed as fp16) with a static shape of rank <= 6.
-Shape checked_shape(const ValueDesc& v) {
-  if (v.dtype != INFER_DTYPE_FLOAT32) {
-    refuse("tensor " + value_label(v) + " has dtype " + plugin::dtype_name(v.dtype) +
-           "; npu_sim runs float32 tensors (computed as fp16) only");
+// Every tensor npu_sim touches is float32 (computed as fp16), int8 or uint8.
+Elem elem_of(const ValueDesc& v) {
+  switch (v.dtype) {
+    case INFER_DTYPE_FLOAT32:
+      return Elem::kF16;
+    case INFER_DTYPE_INT8:
+      return Elem::kI8;
+    case INFER_DTYPE_UINT8:
+      return Elem::kU8;
+    case INFER_DTYPE_UNDEFINED:
+      refuse("tensor " + value_label(v) + " has no known dtype (none inferred or in value_info)");
+    default:
+      refuse("tensor " + value_label(v) + " has dtype " + plugin::dtype_name(v.dtype) +
+             "; npu_sim runs float32 (computed as fp16), int8 and uint8 tensors only");
   }
+}
+
+bool is_quant_dtype(infer_dtype t) { return t == INFER_DTYPE_INT8 || t == INFER_DTYPE_UINT8; }
+
+// Static shape of rank <= 6.
+Shape checked_shape(const ValueDesc& v) {
   if (!v.rank_known) refuse("tensor " + value_label(v) + " has an unknown rank (dynamic shape)");
   for (int64_t d : v.dims) {
     if (d < 0) {
@@ -144,10 +207,12 @@ class Builder {
   int add_input(const ValueDesc& v) {
     if (index_.contains(v.id))
       throw PluginError(INFER_INVALID_ARGUMENT, "input " + value_label(v) + " listed twice");
-    return add_tensor(v, checked_shape(v));
+    const Elem e = elem_of(v);
+    return add_tensor(v, checked_shape(v), e);
   }
 
-  // A value an op reads: a known tensor or a constant (converted to fp16 once).
+  // A value an op reads: a known tensor or a constant (floats converted to fp16 once, int8 and
+  // uint8 kept as they are).
   int use(const ValueDesc& v) {
     if (auto it = index_.find(v.id); it != index_.end()) return it->second;
     if (!v.is_const) {
@@ -155,25 +220,43 @@ class Builder {
                                                     " is neither a partition input, a constant, "
                                                     "nor produced by an earlier node");
     }
+    const Elem e = elem_of(v);
     const Shape shape = checked_shape(v);
-    if (!v.has_data || static_cast<int64_t>(v.f32.size()) != numel(shape)) {
+    const size_t count = e == Elem::kF16 ? v.f32.size() : v.i64.size();
+    if (!v.has_data || static_cast<int64_t>(count) != numel(shape)) {
       malformed("constant " + value_label(v) + " has no data of its shape");
     }
-    const int t = add_tensor(v, shape);
-    net_.tensors[t].is_const = true;
-    net_.tensors[t].data.resize(v.f32.size());
-    floats_to_halves(v.f32.data(), v.f32.size(), net_.tensors[t].data.data());
+    const int t = add_tensor(v, shape, e);
+    Tensor& tensor = net_.tensors[t];
+    tensor.is_const = true;
+    if (e == Elem::kF16) {
+      tensor.data.resize(count * 2);
+      std::vector<uint16_t> halves(count);
+      floats_to_halves(v.f32.data(), count, halves.data());
+      std::memcpy(tensor.data.data(), halves.data(), count * 2);
+    } else {
+      const auto [lo, hi] = quant_range(e);
+      for (int64_t q : v.i64) {
+        if (q < lo || q > hi)
+          malformed("constant " + value_label(v) + " holds out-of-range values");
+        tensor.data.push_back(static_cast<uint8_t>(q));
+      }
+    }
     return t;
   }
 
-  int output_of(const ValueDesc& v, const Shape& expected) {
+  int output_of(const ValueDesc& v, const Shape& expected, Elem elem = Elem::kF16) {
+    if (elem_of(v) != elem) {
+      malformed("output " + value_label(v) + " has dtype " + plugin::dtype_name(v.dtype) +
+                ", expected " + plugin::dtype_name(host_dtype(elem)));
+    }
     const Shape shape = checked_shape(v);
     if (shape != expected) {
       malformed("output " + value_label(v) + " has shape " + shape_str(shape) + ", expected " +
                 shape_str(expected));
     }
     if (index_.contains(v.id)) malformed("output " + value_label(v) + " is defined twice");
-    return add_tensor(v, shape);
+    return add_tensor(v, shape, elem);
   }
 
   int find(size_t id) const {
@@ -186,10 +269,7 @@ class Builder {
       refuse("op '" + n.op_type + "' of domain '" + n.domain + "' is not supported by npu_sim");
     }
     const std::string& t = n.op_type;
-    if (t == "QuantizeLinear" || t == "DequantizeLinear" || t == "QLinearConv" ||
-        t == "QLinearMatMul") {
-      refuse("int8 quantized ops (" + t + ") are not built yet in npu_sim");
-    }
+    check_int8_use(n);
     if (n.outputs.size() != 1 || !n.outputs[0].present()) {
       if (!(t == "MaxPool" && n.outputs.size() == 2 && !n.outputs[1].present())) {
         refuse("only a single output is supported");
@@ -206,12 +286,16 @@ class Builder {
     if (t == "Concat") return concat(n, op);
     if (t == "Reshape" || t == "Flatten") return reshape(n, op);
     if (t == "Softmax") return softmax(n, op);
+    if (t == "QuantizeLinear") return quantize(n, op);
+    if (t == "DequantizeLinear") return dequantize(n, op);
+    if (t == "QLinearConv") return qlinear_conv(n, op);
+    if (t == "QLinearMatMul") return qlinear_matmul(n, op);
     refuse("op '" + t + "' is not supported by npu_sim");
   }
 
  private:
-  int add_tensor(const ValueDesc& v, const Shape& shape) {
-    net_.tensors.push_back({v.name, shape, false, {}});
+  int add_tensor(const ValueDesc& v, const Shape& shape, Elem elem) {
+    net_.tensors.push_back({v.name, shape, elem, false, {}});
     const int t = static_cast<int>(net_.tensors.size() - 1);
     index_[v.id] = t;
     return t;
@@ -229,9 +313,27 @@ class Builder {
   Op conv(const NodeDesc& n, Op& op) {
     op.kind = OpKind::kConv;
     const int x = use(input(n, 0));
-    const ValueDesc& wv = input(n, 1);
+    const int w = use_weights(input(n, 1));
+    const Shape out = conv_geometry(n, op, x, w);
+    const int64_t m = out[1];
+    op.in = {x, w, -1};
+    if (has_input(n, 2)) {
+      const ValueDesc& bv = n.inputs[2];
+      if (!bv.is_const) refuse("bias " + value_label(bv) + " is not a constant initializer");
+      op.in[2] = use(bv);
+      if (shape(op.in[2]) != Shape{m}) malformed("bias shape " + shape_str(shape(op.in[2])));
+    }
+    op.out = output_of(n.outputs[0], out);
+    return op;
+  }
+
+  int use_weights(const ValueDesc& wv) {
     if (!wv.is_const) refuse("weights " + value_label(wv) + " are not a constant initializer");
-    const int w = use(wv);
+    return use(wv);
+  }
+
+  // Window, group and output shape of a Conv or QLinearConv of x by weights w.
+  Shape conv_geometry(const NodeDesc& n, Op& op, int x, int w) {
     const Shape& xs = shape(x);
     const Shape& ws = shape(w);
     if (xs.size() != 4 || ws.size() != 4)
@@ -249,19 +351,11 @@ class Builder {
       malformed("channels " + std::to_string(xs[1]) + ", weights " + shape_str(ws) + " and group " +
                 std::to_string(op.group) + " do not agree");
     }
-    op.in = {x, w, -1};
-    if (has_input(n, 2)) {
-      const ValueDesc& bv = n.inputs[2];
-      if (!bv.is_const) refuse("bias " + value_label(bv) + " is not a constant initializer");
-      op.in[2] = use(bv);
-      if (shape(op.in[2]) != Shape{m}) malformed("bias shape " + shape_str(shape(op.in[2])));
-    }
     const Window2d& win = op.win;
     const Shape out{xs[0], m, window_out(xs[2], win.pad_top, win.pad_bottom, kh, win.sh, win.dh),
                     window_out(xs[3], win.pad_left, win.pad_right, kw, win.sw, win.dw)};
     if (out[2] < 1 || out[3] < 1) malformed("empty output");
-    op.out = output_of(n.outputs[0], out);
-    return op;
+    return out;
   }
 
   Op matmul(const NodeDesc& n, Op& op) {
@@ -291,6 +385,12 @@ class Builder {
       op.out = output_of(n.outputs[0], {m, nn});
       return op;
     }
+    op.out = output_of(n.outputs[0], matmul_shape(as, bs));
+    return op;
+  }
+
+  // Output shape of a (Q)MatMul: numpy-broadcast batch dims, 2-D or more operands.
+  static Shape matmul_shape(const Shape& as, const Shape& bs) {
     if (as.size() < 2 || bs.size() < 2) refuse("1-D MatMul operands are not supported");
     if (as.back() != bs[bs.size() - 2])
       malformed("MatMul inner dimensions " + shape_str(as) + " x " + shape_str(bs));
@@ -300,8 +400,7 @@ class Builder {
     }
     batch.push_back(as[as.size() - 2]);
     batch.push_back(bs.back());
-    op.out = output_of(n.outputs[0], batch);
-    return op;
+    return batch;
   }
 
   Op binary(const NodeDesc& n, Op& op, OpKind kind) {
@@ -359,7 +458,8 @@ class Builder {
     const Window2d& w = op.win;
     op.out = output_of(n.outputs[0],
                        {xs[0], xs[1], window_out(xs[2], w.pad_top, w.pad_bottom, w.kh, w.sh, 1),
-                        window_out(xs[3], w.pad_left, w.pad_right, w.kw, w.sw, 1)});
+                        window_out(xs[3], w.pad_left, w.pad_right, w.kw, w.sw, 1)},
+                       net_.tensors[x].elem);
     return op;
   }
 
@@ -405,7 +505,7 @@ class Builder {
     const Shape out = checked_shape(n.outputs[0]);
     if (numel(out) != numel(shape(x))) malformed("element count changes");
     op.in = {x};
-    op.out = output_of(n.outputs[0], out);
+    op.out = output_of(n.outputs[0], out, net_.tensors[x].elem);
     return op;
   }
 
@@ -421,6 +521,229 @@ class Builder {
     }
     op.in = {x};
     op.out = output_of(n.outputs[0], shape(x));
+    return op;
+  }
+
+  // Ops that do arithmetic on float values refuse int8/uint8 tensors: adding or scaling
+  // quantized values needs their scales, i.e. a QLinear op. Reshape, Flatten and MaxPool are
+  // exact on quantized values and run them as they are.
+  void check_int8_use(const NodeDesc& n) const {
+    static const std::map<std::string, std::string> kQLinear = {
+        {"Add", "QLinearAdd"},
+        {"Mul", "QLinearMul"},
+        {"AveragePool", "QLinearAveragePool"},
+        {"GlobalAveragePool", "QLinearGlobalAveragePool"},
+        {"Sigmoid", "QLinearSigmoid"},
+        {"Softmax", "QLinearSoftmax"},
+        {"Concat", "QLinearConcat"},
+        {"Conv", "QLinearConv"},
+        {"MatMul", "QLinearMatMul"},
+        {"Gemm", "QGemm"}};
+    const std::string& t = n.op_type;
+    if (t == "QuantizeLinear" || t == "DequantizeLinear" || t == "QLinearConv" ||
+        t == "QLinearMatMul" || t == "Reshape" || t == "Flatten" || t == "MaxPool") {
+      return;
+    }
+    bool int8 = false;
+    for (const ValueDesc& v : n.inputs) int8 |= v.present() && is_quant_dtype(v.dtype);
+    for (const ValueDesc& v : n.outputs) int8 |= v.present() && is_quant_dtype(v.dtype);
+    if (!int8) return;
+    auto it = kQLinear.find(t);
+    refuse(t + " on int8 tensors needs requantization" +
+           (it == kQLinear.end() ? std::string() : " (" + it->second + ")") +
+           " which npu_sim does not run; only Reshape, Flatten and MaxPool run on int8/uint8 "
+           "tensors as they are");
+  }
+
+  // A quantization parameter must be a constant npu_sim can fold into its commands.
+  static const ValueDesc& quant_param(const ValueDesc& v, const char* what) {
+    if (!v.is_const) {
+      refuse(std::string(what) + " " + value_label(v) +
+             " is not a constant; npu_sim needs constant quantization parameters");
+    }
+    return v;
+  }
+
+  // The values of a constant float32 scale: one (per tensor) or `count` (per channel, when
+  // count > 0), else refused with `per_axis` explaining what npu_sim runs.
+  static std::vector<float> scales(const ValueDesc& v, const char* what, int64_t count,
+                                   const std::string& per_axis) {
+    quant_param(v, what);
+    if (v.dtype != INFER_DTYPE_FLOAT32 || !v.has_data) {
+      refuse(std::string(what) + " " + value_label(v) + " has dtype " +
+             plugin::dtype_name(v.dtype) + "; npu_sim needs float32 scales");
+    }
+    check_param_size(v, what, count, per_axis);
+    return v.f32;
+  }
+
+  // The values of a constant zero point, whose dtype must be the quantized operand's.
+  static std::vector<int32_t> zero_points(const ValueDesc& v, const char* what, Elem operand,
+                                          int64_t count, const std::string& per_axis) {
+    quant_param(v, what);
+    if (!is_quant_dtype(v.dtype) || elem_of(v) != operand || !v.has_data) {
+      refuse(std::string(what) + " " + value_label(v) + " has dtype " +
+             plugin::dtype_name(v.dtype) + " but its operand is " +
+             plugin::dtype_name(host_dtype(operand)) + "; they must match");
+    }
+    check_param_size(v, what, count, per_axis);
+    return {v.i64.begin(), v.i64.end()};
+  }
+
+  static void check_param_size(const ValueDesc& v, const char* what, int64_t count,
+                               const std::string& per_axis) {
+    const int64_t n = numel(v.dims);
+    if (n == 1) return;
+    if (count > 0 && n == count && v.dims.back() == count) return;
+    refuse(per_axis + " (" + what + " " + value_label(v) + " of shape " + shape_str(v.dims) +
+           ") is not supported by npu_sim");
+  }
+
+  // The element type of a QuantizeLinear output or a QLinear op's int8 tensor.
+  static Elem quant_elem(infer_dtype t, const std::string& what) {
+    if (!is_quant_dtype(t)) {
+      refuse(what + " of dtype " + plugin::dtype_name(t) +
+             " is not supported by npu_sim; only int8 and uint8");
+    }
+    return t == INFER_DTYPE_INT8 ? Elem::kI8 : Elem::kU8;
+  }
+
+  void check_per_tensor_attrs(const NodeDesc& n) const {
+    if (opset_ >= 21 && n.attr_int("block_size", 0) != 0) {
+      refuse("blocked quantization (block_size " + std::to_string(n.attr_int("block_size", 0)) +
+             ") is not supported by npu_sim");
+    }
+  }
+
+  Op quantize(const NodeDesc& n, Op& op) {
+    op.kind = OpKind::kQuantize;
+    op.quantized = true;
+    check_per_tensor_attrs(n);
+    if (input(n, 0).dtype != INFER_DTYPE_FLOAT32) {
+      refuse("QuantizeLinear of " + std::string(plugin::dtype_name(input(n, 0).dtype)) +
+             " input is not supported by npu_sim; only float32");
+    }
+    if (opset_ >= 23 && n.attr_int("precision", 0) != 0 &&
+        n.attr_int("precision", 0) != INFER_DTYPE_FLOAT32) {
+      refuse("QuantizeLinear precision other than float32 is not supported by npu_sim");
+    }
+    const int x = use(input(n, 0));
+    const std::string per_axis = "per-axis QuantizeLinear";
+    op.scale = scales(input(n, 1), "scale", 0, per_axis)[0];
+    infer_dtype out = INFER_DTYPE_UINT8;
+    if (opset_ >= 21 && n.attr_int("output_dtype", 0) != 0) {
+      out = static_cast<infer_dtype>(n.attr_int("output_dtype", 0));
+    }
+    if (has_input(n, 2)) {
+      out = n.inputs[2].dtype;
+      op.out_zp = zero_points(n.inputs[2], "zero point", quant_elem(out, "QuantizeLinear to"), 0,
+                              per_axis)[0];
+    }
+    const Elem e = quant_elem(out, "QuantizeLinear to");
+    op.in = {x};
+    op.out = output_of(n.outputs[0], shape(x), e);
+    return op;
+  }
+
+  Op dequantize(const NodeDesc& n, Op& op) {
+    op.kind = OpKind::kDequantize;
+    op.quantized = true;
+    check_per_tensor_attrs(n);
+    const Elem e = quant_elem(input(n, 0).dtype, "DequantizeLinear of");
+    const int x = use(input(n, 0));
+    if (opset_ >= 23 && n.attr_int("output_dtype", 0) != 0 &&
+        n.attr_int("output_dtype", 0) != INFER_DTYPE_FLOAT32) {
+      refuse("DequantizeLinear to a type other than float32 is not supported by npu_sim");
+    }
+    const std::string per_axis = "per-axis DequantizeLinear";
+    op.scale = scales(input(n, 1), "scale", 0, per_axis)[0];
+    if (has_input(n, 2)) op.in_zp = zero_points(n.inputs[2], "zero point", e, 0, per_axis)[0];
+    op.in = {x};
+    op.out = output_of(n.outputs[0], shape(x));
+    return op;
+  }
+
+  // The per-channel records of a QLinear op: bias, multiplier x_scale * w_scale / y_scale in
+  // float32 (as the cpu backend and ONNX Runtime's reference compute it), weight zero point.
+  int channel_records(const NodeDesc& n, int64_t channels, float x_scale,
+                      const std::vector<float>& w_scale, const std::vector<int32_t>& w_zp,
+                      float y_scale, const std::vector<int64_t>& bias) {
+    Tensor t{n.name + ".requant", {channels, kChannelRecord}, Elem::kI32, true, {}};
+    std::vector<int32_t> rec;
+    for (int64_t c = 0; c < channels; ++c) {
+      const auto i = static_cast<size_t>(c);
+      const float mult = x_scale * w_scale[w_scale.size() == 1 ? 0 : i] / y_scale;
+      rec.push_back(bias.empty() ? 0 : static_cast<int32_t>(bias[i]));
+      rec.push_back(std::bit_cast<int32_t>(mult));
+      rec.push_back(w_zp[w_zp.size() == 1 ? 0 : i]);
+    }
+    t.data.resize(rec.size() * 4);
+    std::memcpy(t.data.data(), rec.data(), t.data.size());
+    net_.tensors.push_back(std::move(t));
+    return static_cast<int>(net_.tensors.size() - 1);
+  }
+
+  // The quantized operand at input i, with its scale (i + 1) and zero point (i + 2), both per
+  // tensor.
+  int quant_operand(const NodeDesc& n, size_t i, const char* what, float& scale, int32_t& zp) {
+    const Elem e = quant_elem(input(n, i).dtype, std::string(n.op_type) + " " + what);
+    const std::string per_axis = std::string("per-axis ") + what + " quantization";
+    scale = scales(input(n, i + 1), "scale", 0, per_axis)[0];
+    zp = zero_points(input(n, i + 2), "zero point", e, 0, per_axis)[0];
+    return use(input(n, i));
+  }
+
+  Op qlinear_conv(const NodeDesc& n, Op& op) {
+    op.kind = OpKind::kConv;
+    op.quantized = true;
+    float xs = 1, ys = 1;
+    const int x = quant_operand(n, 0, "input", xs, op.in_zp);
+    const Elem we = quant_elem(input(n, 3).dtype, "QLinearConv weights");
+    const int w = use_weights(input(n, 3));
+    const Shape out = conv_geometry(n, op, x, w);
+    const int64_t m = out[1];
+    const std::string per_axis = "weight quantization other than per tensor or per output channel";
+    const std::vector<float> ws = scales(input(n, 4), "w_scale", m, per_axis);
+    const std::vector<int32_t> wzp = zero_points(input(n, 5), "w_zero_point", we, m, per_axis);
+    const Elem ye = quant_elem(input(n, 7).dtype, "QLinearConv output");
+    int32_t y_zp = 0;
+    ys = scales(input(n, 6), "y_scale", 0, "per-axis output quantization")[0];
+    y_zp = zero_points(input(n, 7), "y_zero_point", ye, 0, "per-axis output quantization")[0];
+    std::vector<int64_t> bias;
+    if (has_input(n, 8)) {
+      const ValueDesc& bv = n.inputs[8];
+      if (!bv.is_const) refuse("bias " + value_label(bv) + " is not a constant initializer");
+      if (bv.dtype != INFER_DTYPE_INT32 || !bv.has_data) {
+        refuse("bias " + value_label(bv) + " has dtype " + plugin::dtype_name(bv.dtype) +
+               "; QLinearConv's bias must be int32");
+      }
+      if (bv.dims != Shape{m} || static_cast<int64_t>(bv.i64.size()) != m)
+        malformed("bias shape " + shape_str(bv.dims));
+      bias = bv.i64;
+    }
+    op.out_zp = y_zp;
+    op.in = {x, w, channel_records(n, m, xs, ws, wzp, ys, bias)};
+    op.out = output_of(n.outputs[0], out, ye);
+    return op;
+  }
+
+  Op qlinear_matmul(const NodeDesc& n, Op& op) {
+    op.kind = OpKind::kMatMul;
+    op.quantized = true;
+    float as = 1;
+    const int a = quant_operand(n, 0, "a", as, op.in_zp);
+    const Elem be = quant_elem(input(n, 3).dtype, "QLinearMatMul b");
+    const int b = use(input(n, 3));
+    const Shape out = matmul_shape(shape(a), shape(b));
+    const int64_t cols = out.back();
+    const std::string per_axis = "b quantization other than per tensor or per column";
+    const std::vector<float> bs = scales(input(n, 4), "b_scale", cols, per_axis);
+    const std::vector<int32_t> bzp = zero_points(input(n, 5), "b_zero_point", be, cols, per_axis);
+    const Elem ye = quant_elem(input(n, 7).dtype, "QLinearMatMul output");
+    const float ys = scales(input(n, 6), "y_scale", 0, "per-axis output quantization")[0];
+    op.out_zp = zero_points(input(n, 7), "y_zero_point", ye, 0, "per-axis output quantization")[0];
+    op.in = {a, b, channel_records(n, cols, as, bs, bzp, ys, {})};
+    op.out = output_of(n.outputs[0], out, ye);
     return op;
   }
 
@@ -447,6 +770,19 @@ Network build_network(std::span<const NodeDesc> nodes, std::span<const ValueDesc
     int t = b.find(v.id);
     if (t < 0) t = b.use(v);  // a constant passed straight through
     net.outputs.push_back(t);
+  }
+  // A float input read only by QuantizeLinear stays float32: quantizing its fp16 rounding
+  // would differ from quantizing the host's value.
+  for (int t : net.inputs) {
+    bool only_quantize = std::find(net.outputs.begin(), net.outputs.end(), t) == net.outputs.end();
+    bool read = false;
+    for (const Op& op : net.ops) {
+      if (std::find(op.in.begin(), op.in.end(), t) == op.in.end()) continue;
+      read = true;
+      only_quantize &= op.kind == OpKind::kQuantize;
+    }
+    if (read && only_quantize && net.tensors[t].elem == Elem::kF16)
+      net.tensors[t].elem = Elem::kF32;
   }
   return net;
 }

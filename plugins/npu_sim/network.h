@@ -1,6 +1,6 @@
-// The network a partition compiles: npu_sim's own op list with static shapes, attributes and
-// fp16 weights, built from NodeDescs. Building it is also the capability check: whatever
-// build_network() rejects is refused, with the same reason.
+// The network a partition compiles: npu_sim's own op list with static shapes, attributes,
+// element types and weights (fp16, or int8/uint8 as given), built from NodeDescs. Building it is
+// also the capability check: whatever build_network() rejects is refused, with the same reason.
 #ifndef INFER_PLUGINS_NPU_SIM_NETWORK_H_
 #define INFER_PLUGINS_NPU_SIM_NETWORK_H_
 
@@ -19,6 +19,21 @@ using Shape = std::vector<int64_t>;
 constexpr size_t kMaxRank = 6;
 
 int64_t numel(const Shape& s);
+
+// How a tensor is stored in NPU DRAM and SRAM. Float tensors are fp16, except partition inputs
+// read only by QuantizeLinear, kept float32 so quantization sees the host's exact values.
+// kI32 holds the per-channel requantization records of QLinearConv / QLinearMatMul.
+enum class Elem : uint8_t { kF16, kF32, kI8, kU8, kI32 };
+int64_t elem_bytes(Elem e);
+const char* elem_name(Elem e);  // "fp16", "int8", ...
+inline bool is_quant(Elem e) { return e == Elem::kI8 || e == Elem::kU8; }
+// The host dtype of a tensor of element type e (float32 for fp16).
+infer_dtype host_dtype(Elem e);
+
+// One output channel of a QLinearConv (or column of a QLinearMatMul): the int32 bias, the
+// float32 multiplier x_scale * w_scale / y_scale (as bits) and the weight zero point, one
+// DMA-able record per channel.
+constexpr int64_t kChannelRecord = 3;
 std::string shape_str(const Shape& s);
 
 // An activation applied by the compute command that produced the value (fused) or by an
@@ -40,6 +55,8 @@ enum class OpKind : uint8_t {
   kConcat,
   kReshape,  // Reshape and Flatten: metadata only
   kSoftmax,
+  kQuantize,    // QuantizeLinear: float -> int8/uint8
+  kDequantize,  // DequantizeLinear: int8/uint8 -> float (fp16)
 };
 
 struct Window2d {
@@ -59,13 +76,19 @@ struct Op {
   bool trans_a = false, trans_b = false;  // kMatMul (Gemm)
   float alpha = 1, beta = 1;              // kMatMul (Gemm)
   int64_t axis = 0;                       // kConcat
+  // int8: kConv / kMatMul with quantized operands (QLinearConv, QLinearMatMul; in[2] is then
+  // the [channels, kChannelRecord] record tensor), kQuantize and kDequantize.
+  bool quantized = false;
+  int32_t in_zp = 0, out_zp = 0;  // input (x / a) and output zero points
+  float scale = 1;                // kQuantize / kDequantize
 };
 
 struct Tensor {
   std::string name;
   Shape shape;
+  Elem elem = Elem::kF16;
   bool is_const = false;
-  std::vector<uint16_t> data;  // fp16, constants only
+  std::vector<uint8_t> data;  // constants only: the stored bytes (fp16, int8, records)
 };
 
 struct Network {

@@ -24,9 +24,13 @@ namespace {
 
 using plugin::PluginError;
 
-constexpr const char* kConfigKeys[] = {"npu_sim.mac_rows",           "npu_sim.mac_cols",
-                                       "npu_sim.sram_kib",           "npu_sim.dma_bytes_per_cycle",
-                                       "npu_sim.dma_latency_cycles", "npu_sim.clock_mhz"};
+constexpr const char* kConfigKeys[] = {"npu_sim.mac_rows",
+                                       "npu_sim.mac_cols",
+                                       "npu_sim.sram_kib",
+                                       "npu_sim.dma_bytes_per_cycle",
+                                       "npu_sim.dma_latency_cycles",
+                                       "npu_sim.clock_mhz",
+                                       "npu_sim.int8_macs_per_fp16_mac"};
 
 struct Backend {
   const infer_host_api* host;
@@ -49,6 +53,22 @@ void check_status(const infer_host_api* host, infer_status* st) {
   PluginError e(host->status_code(st), host->status_message(st));
   host->status_release(st);
   throw e;
+}
+
+std::vector<int64_t> widen(const infer_tensor_view& t, size_t n) {
+  std::vector<int64_t> out(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (t.dtype == INFER_DTYPE_INT8) {
+      out[i] = static_cast<const int8_t*>(t.data)[i];
+    } else if (t.dtype == INFER_DTYPE_UINT8) {
+      out[i] = static_cast<const uint8_t*>(t.data)[i];
+    } else {
+      int32_t v;
+      std::memcpy(&v, static_cast<const char*>(t.data) + i * 4, 4);
+      out[i] = v;
+    }
+  }
+  return out;
 }
 
 ValueDesc read_value(const infer_host_api* host, const infer_graph* g, size_t id) {
@@ -82,6 +102,11 @@ ValueDesc read_value(const infer_host_api* host, const infer_graph* g, size_t id
       } else if (t.dtype == INFER_DTYPE_INT64) {
         v.i64.resize(static_cast<size_t>(n));
         if (n) std::memcpy(v.i64.data(), t.data, t.nbytes);
+        v.has_data = true;
+      } else if (t.dtype == INFER_DTYPE_INT8 || t.dtype == INFER_DTYPE_UINT8 ||
+                 t.dtype == INFER_DTYPE_INT32) {
+        // Quantized weights, zero points and biases, widened.
+        v.i64 = widen(t, static_cast<size_t>(n));
         v.has_data = true;
       }
     }
@@ -139,7 +164,7 @@ void probe(infer_plugin_probe* out) {
   p.name = "npu_sim";
   p.vendor = "infer";
   p.version = "0.1.0";
-  p.description = "Simulated mobile NPU: fp16 MAC array, SRAM tiling, DMA, cycle cost model";
+  p.description = "Simulated mobile NPU: fp16/int8 MAC array, SRAM tiling, DMA, cycle cost model";
   p.kinds = INFER_PLUGIN_BACKEND;
   p.score = 1;
   p.score_reason = nullptr;
@@ -174,6 +199,15 @@ infer_status* init(const infer_host_api* host, const infer_config* cfg, void** o
 
 void shutdown(void* state) { delete static_cast<Backend*>(state); }
 
+// The session's npu_sim.* keys, falling back to those given to init.
+NpuConfig session_config(const Backend& b, const infer_config* cfg) {
+  return parse_config([&](const char* key) -> const char* {
+    if (const char* v = b.host->config_get(cfg, key)) return v;
+    auto it = b.init_config.find(key);
+    return it == b.init_config.end() ? nullptr : it->second.c_str();
+  });
+}
+
 infer_status* get_capability(void* state, const infer_graph* g, const size_t* nodes, size_t n,
                              infer_capability* cap) {
   const Backend* b = static_cast<Backend*>(state);
@@ -181,10 +215,17 @@ infer_status* get_capability(void* state, const infer_graph* g, const size_t* no
   return plugin::guard(host, [&]() -> infer_status* {
     check_node_ids(host, g, nodes, n);
     const int64_t opset = graph_opset(host, g);
+    // The session's keys (ABI 1.3) decide what fits, as they will at compile.
+    constexpr size_t kHasSessionConfig =
+        offsetof(infer_host_api, capability_config) + sizeof(host->capability_config);
+    const infer_config* cfg = host->struct_size >= kHasSessionConfig && host->capability_config
+                                  ? host->capability_config(cap)
+                                  : nullptr;
+    const NpuConfig config = cfg ? session_config(*b, cfg) : b->config;
     for (size_t i = 0; i < n; ++i) {
       std::string reason;
       try {
-        reason = refusal_reason(read_node(host, g, nodes[i]), opset, b->config);
+        reason = refusal_reason(read_node(host, g, nodes[i]), opset, config);
       } catch (const PluginError& e) {
         reason = plugin::NodeView(host, g, nodes[i]).describe() + ": " + e.message;
       }
@@ -210,12 +251,7 @@ infer_status* compile(void* state, const infer_graph* g, const size_t* nodes, si
     if ((n_inputs && !inputs) || (n_outputs && !outputs)) {
       throw PluginError(INFER_INVALID_ARGUMENT, "npu_sim: boundary value list is null");
     }
-    // Keys of the compile config win over those given to init.
-    const NpuConfig config = parse_config([&](const char* key) -> const char* {
-      if (const char* v = cfg ? host->config_get(cfg, key) : nullptr) return v;
-      auto it = b->init_config.find(key);
-      return it == b->init_config.end() ? nullptr : it->second.c_str();
-    });
+    const NpuConfig config = cfg ? session_config(*b, cfg) : b->config;
     std::vector<NodeDesc> descs;
     for (size_t i = 0; i < n_nodes; ++i) descs.push_back(read_node(host, g, nodes[i]));
     std::vector<ValueDesc> ins, outs;
@@ -242,30 +278,31 @@ infer_status* run(void* partition, const infer_tensor_view* inputs, size_t n_inp
                                                     std::to_string(prog.input_shapes.size()) +
                                                     " inputs, got " + std::to_string(n_inputs));
     }
-    std::vector<const float*> in(n_inputs);
+    std::vector<const void*> in(n_inputs);
     for (size_t i = 0; i < n_inputs; ++i) {
       const infer_tensor_view& t = inputs[i];
       const Shape& want = prog.input_shapes[i];
+      const infer_dtype dtype = host_dtype(prog.input_elems[i]);
       const bool shape_ok = t.rank == want.size() && (t.rank == 0 || t.shape) &&
                             std::equal(want.begin(), want.end(), t.shape);
-      const size_t nbytes = static_cast<size_t>(numel(want)) * 4;
-      if (t.dtype != INFER_DTYPE_FLOAT32 || !shape_ok || t.nbytes != nbytes ||
-          (nbytes && !t.data)) {
+      const size_t nbytes = static_cast<size_t>(numel(want)) * plugin::dtype_size(dtype);
+      if (t.dtype != dtype || !shape_ok || t.nbytes != nbytes || (nbytes && !t.data)) {
         throw PluginError(INFER_INVALID_ARGUMENT, "npu_sim: input " + std::to_string(i) +
-                                                      " must be float32 " + shape_str(want) +
-                                                      " (the shape it was compiled for)");
+                                                      " must be " + plugin::dtype_name(dtype) +
+                                                      " " + shape_str(want) +
+                                                      " (the type and shape it was compiled for)");
       }
-      in[i] = static_cast<const float*>(t.data);
+      in[i] = t.data;
     }
-    std::vector<float*> out(prog.output_shapes.size());
+    std::vector<void*> out(prog.output_shapes.size());
     for (size_t j = 0; j < out.size(); ++j) {
       const Shape& s = prog.output_shapes[j];
       void* data = nullptr;
-      check_status(
-          host, host->run_allocate_output(ctx, j, INFER_DTYPE_FLOAT32, s.size(), s.data(), &data));
+      check_status(host, host->run_allocate_output(ctx, j, host_dtype(prog.output_elems[j]),
+                                                   s.size(), s.data(), &data));
       if (!data && numel(s))
         throw PluginError(INFER_INTERNAL, "npu_sim: host gave no output buffer");
-      out[j] = static_cast<float*>(data);
+      out[j] = data;
     }
     execute(prog, in, out);
     const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(

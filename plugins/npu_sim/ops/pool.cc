@@ -1,6 +1,7 @@
 // MaxPool, AveragePool and GlobalAveragePool: tiles of (batch item, channel block, output
 // rows, output columns); the input tile carries the window's halo, padding is filled with
-// -inf (max) or 0 (average).
+// -inf (max) or 0 (average); max pooling of int8/uint8 fills with the type's minimum and is
+// exact.
 #include <algorithm>
 #include <limits>
 
@@ -15,9 +16,21 @@ struct PoolPlan {
 
 int64_t in_extent(int64_t out, int64_t k, int64_t s) { return (out - 1) * s + k; }
 
-int64_t working_set(const Window2d& w, const PoolPlan& p) {
-  return 2 * (align64(p.tc * in_extent(p.toh, w.kh, w.sh) * in_extent(p.tow, w.kw, w.sw) * 2) +
-              align64(p.tc * p.toh * p.tow * 2));
+int64_t working_set(const Window2d& w, const PoolPlan& p, int64_t eb) {
+  return 2 * (align64(p.tc * in_extent(p.toh, w.kh, w.sh) * in_extent(p.tow, w.kw, w.sw) * eb) +
+              align64(p.tc * p.toh * p.tow * eb));
+}
+
+// The padding of a max window: a value below everything.
+uint32_t lowest(Elem e) {
+  switch (e) {
+    case Elem::kI8:
+      return 0x80u;  // -128
+    case Elem::kU8:
+      return 0u;
+    default:
+      return 0xfc00u;  // fp16 -inf
+  }
 }
 
 }  // namespace
@@ -26,23 +39,26 @@ void lower_pool(Lowering& l, const Op& op) {
   const Shape& xs = l.net.tensors[op.in[0]].shape;
   const Shape& ys = l.net.tensors[op.out].shape;
   const Window2d& w = op.win;
+  const Elem elem = l.net.tensors[op.in[0]].elem;
+  const int64_t eb = elem_bytes(elem);
   PoolPlan best;
   double best_cost = std::numeric_limits<double>::infinity();
   for (int64_t tc : tile_sizes(xs[1])) {
     for (int64_t toh : tile_sizes(ys[2])) {
       for (int64_t tow : tile_sizes(ys[3])) {
         const PoolPlan p{tc, toh, tow};
-        if (working_set(w, p) > l.cfg.sram_bytes) continue;
+        if (working_set(w, p, eb) > l.cfg.sram_bytes) continue;
         const double tiles = static_cast<double>(xs[0] * ceil_div(xs[1], tc) *
                                                  ceil_div(ys[2], toh) * ceil_div(ys[3], tow));
         const double in_bytes = tiles * static_cast<double>(tc * in_extent(toh, w.kh, w.sh) *
-                                                            in_extent(tow, w.kw, w.sw) * 2);
+                                                            in_extent(tow, w.kw, w.sw) * eb);
         const double cost = dma_estimate(l.cfg, in_bytes, 2 * tiles);
         if (cost < best_cost) best_cost = cost, best = p;
       }
     }
   }
-  if (best_cost == std::numeric_limits<double>::infinity()) refuse_sram(l, op, working_set(w, {}));
+  if (best_cost == std::numeric_limits<double>::infinity())
+    refuse_sram(l, op, working_set(w, {}, eb));
   if (l.plan_only()) return;
 
   const bool is_max = op.kind == OpKind::kMaxPool;
@@ -65,10 +81,11 @@ void lower_pool(Lowering& l, const Op& op) {
           cmd.x0 = ow * w.sw - w.pad_left;
           cmd.in_h = xs[2];
           cmd.in_w = xs[3];
+          cmd.elem = elem;
           Tile t;
           const int64_t in_origin[4] = {n, c, cmd.y0, cmd.x0};
           const int64_t in_box[4] = {1, cmd.channels, cmd.ih, cmd.iw};
-          t.loads[0] = box_dma(x, in_origin, in_box, is_max ? 0xfc00 : 0);  // fp16 -inf
+          t.loads[0] = box_dma(x, in_origin, in_box, is_max ? lowest(elem) : 0);
           const int64_t y_origin[4] = {n, c, oh, ow};
           const int64_t y_box[4] = {1, cmd.channels, cmd.oh, cmd.ow};
           t.compute = Command{CmdType::kPool, 0, cmd};
