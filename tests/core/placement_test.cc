@@ -127,6 +127,17 @@ TEST_F(PlacementTest, IslandsBelowTheMinimumMoveToTheNextBackend) {
       << p->refusals[0].reason;
 }
 
+TEST_F(PlacementTest, AWholeGraphIsNeverAnIsland) {
+  narrow_ops_.insert("Special");
+  PlacementOptions o;
+  o.min_partition_size = 5;  // more than the graph has, but moving it saves no copy
+  auto p = PlaceGraph(g_, {&narrow_, &general_}, o);
+  ASSERT_TRUE(p.ok()) << p.status();
+  ASSERT_EQ(p->partitions.size(), 1u);
+  EXPECT_EQ(p->partitions[0].backend, &narrow_);
+  EXPECT_TRUE(p->refusals.empty());
+}
+
 TEST_F(PlacementTest, PinsExcludesAndTheirErrors) {
   PlacementOptions o = EveryIsland();
   o.pins = {{"n0", "general"}};

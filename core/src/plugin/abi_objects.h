@@ -19,6 +19,7 @@ struct infer_capability {
     std::string reason;  // why it was refused
   };
   absl::flat_hash_map<size_t, Answer> answers;  // node id -> answer
+  const infer_config* config = nullptr;         // the session's options
 };
 
 // Outputs a partition allocated during one run.

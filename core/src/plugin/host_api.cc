@@ -458,6 +458,9 @@ const char* GraphUniqueName(infer_graph* g, const char* prefix) {
   name = AsGraph(g).UniqueName(prefix ? prefix : "");
   return name.c_str();
 }
+const infer_config* CapabilityConfig(const infer_capability* cap) {
+  return cap ? cap->config : nullptr;
+}
 
 infer_host_api MakeHostApi() {
   infer_host_api h{};
@@ -518,6 +521,7 @@ infer_host_api MakeHostApi() {
   h.graph_fold_node = GraphFoldNode;
   h.node_backend = NodeBackend;
   h.graph_unique_name = GraphUniqueName;
+  h.capability_config = CapabilityConfig;
   return h;
 }
 

@@ -14,7 +14,7 @@ namespace infer::core {
 absl::StatusOr<std::unique_ptr<ExecutionPlan>> ExecutionPlan::Build(const Graph& graph,
                                                                     const PlanContext& ctx) {
   std::unique_ptr<ExecutionPlan> plan(new ExecutionPlan(graph));
-  INFER_ASSIGN_OR_RETURN(plan->placement_, PlaceGraph(graph, ctx.backends, ctx.placement));
+  INFER_ASSIGN_OR_RETURN(plan->placement_, PlaceGraph(graph, ctx.backends, ctx.placement, ctx.config));
   plan->control_flow_.resize(plan->placement_.partitions.size());
   for (size_t i = 0; i < plan->placement_.partitions.size(); ++i) {
     Partition& p = plan->placement_.partitions[i];

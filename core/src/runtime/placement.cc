@@ -307,7 +307,8 @@ struct Candidates {
 
 absl::StatusOr<Candidates> AskBackends(const Graph& graph, const std::vector<size_t>& nodes,
                                        const std::vector<const PluginRecord*>& backends,
-                                       const PlacementOptions& options) {
+                                       const PlacementOptions& options,
+                                       const infer_config* config) {
   Candidates c;
   c.backends.resize(graph.node_count());
   c.pinned.assign(graph.node_count(), false);
@@ -338,6 +339,7 @@ absl::StatusOr<Candidates> AskBackends(const Graph& graph, const std::vector<siz
 
   for (size_t b = 0; b < backends.size(); ++b) {
     infer_capability cap;
+    cap.config = config;
     const PluginRecord* backend = backends[b];
     absl::Status st = FromC(backend->backend->get_capability(backend->state, AsC(graph),
                                                              nodes.data(), nodes.size(), &cap));
@@ -376,6 +378,27 @@ absl::StatusOr<Candidates> AskBackends(const Graph& graph, const std::vector<siz
     }
   }
   return c;
+}
+
+// True if the partition reads from or feeds a node of another backend (the
+// core's control flow, which shares host memory, does not count).
+bool BordersOtherBackend(const Graph& graph, const Partition& p,
+                         const std::vector<const PluginRecord*>& owner) {
+  auto other = [&](size_t node) {
+    return node != kNoNode && owner[node] != p.backend && owner[node] != &CoreBackendRecord();
+  };
+  for (size_t n : p.nodes) {
+    for (size_t v : NodeReads(graph.node(n))) {
+      if (other(graph.value(v).producer)) return true;
+    }
+    for (size_t v : graph.node(n).outputs) {
+      if (v == kNoValue) continue;
+      for (size_t consumer : graph.Consumers(v)) {
+        if (other(consumer)) return true;
+      }
+    }
+  }
+  return false;
 }
 
 // A claimed fusable group runs on its backend whole or not at all.
@@ -443,14 +466,14 @@ std::string DescribeNodeForError(const Graph& graph, size_t node_id) {
 
 absl::StatusOr<Placement> PlaceGraph(const Graph& graph,
                                      const std::vector<const PluginRecord*>& backends,
-                                     const PlacementOptions& options) {
+                                     const PlacementOptions& options, const infer_config* config) {
   INFER_ASSIGN_OR_RETURN(std::vector<size_t> order, graph.TopologicalOrder());
   const PluginRecord* core = &CoreBackendRecord();
   std::vector<size_t> plugin_nodes;
   for (size_t n : order) {
     if (!IsControlFlowOp(graph.node(n))) plugin_nodes.push_back(n);
   }
-  INFER_ASSIGN_OR_RETURN(Candidates c, AskBackends(graph, plugin_nodes, backends, options));
+  INFER_ASSIGN_OR_RETURN(Candidates c, AskBackends(graph, plugin_nodes, backends, options, config));
 
   for (size_t n : plugin_nodes) {
     if (!c.backends[n].empty()) continue;
@@ -486,6 +509,7 @@ absl::StatusOr<Placement> PlaceGraph(const Graph& graph,
     if (options.min_partition_size <= 1 || options.fallback == FallbackPolicy::kError) break;
     for (const Partition& p : parts) {
       if (p.backend == core || p.nodes.size() >= options.min_partition_size) continue;
+      if (!BordersOtherBackend(graph, p, owner)) continue;  // moving it saves no copy
       int64_t macs = 0;
       for (size_t n : p.nodes) macs += node_macs[n];
       if (macs >= options.min_partition_macs) continue;

@@ -85,9 +85,11 @@ struct Placement {
 // Places `graph` on `backends` (priority order). Control-flow nodes go to the
 // core. A node no backend may run, an unsatisfiable pin, and, under
 // FallbackPolicy::kError, any fallback are errors naming the node and reason.
+// `config` is the session's options, shown to backends while they answer.
 absl::StatusOr<Placement> PlaceGraph(const Graph& graph,
                                      const std::vector<const PluginRecord*>& backends,
-                                     const PlacementOptions& options);
+                                     const PlacementOptions& options,
+                                     const infer_config* config = nullptr);
 
 // One line for the log: which nodes left the preferred backend and why; ""
 // when none did.

@@ -29,7 +29,8 @@ extern "C" {
 #define INFER_PLUGIN_ABI_MAJOR 1
 /* Minor 1: the float8 dtypes (additive; a minor-0 plugin never sees them unasked).
  * Minor 2: host functions for optimisation passes.
- * Minor 3: infer_backend_api.describe_partition (optional). */
+ * Minor 3: infer_backend_api.describe_partition (optional) and
+ *          host->capability_config. */
 #define INFER_PLUGIN_ABI_MINOR 3
 #define INFER_PLUGIN_ENTRY_SYMBOL "infer_plugin_entry"
 
@@ -295,6 +296,12 @@ typedef struct infer_host_api {
   /* A value name not used in the graph yet, starting with `prefix`. The
    * returned string lives until the next call on this graph. */
   const char* (*graph_unique_name)(infer_graph* g, const char* prefix);
+
+  /* --- ABI 1.3: placement ------------------------------------------------- */
+  /* The session's options while a backend answers get_capability (the same
+   * table compile later receives), or NULL. Lets capability follow the keys
+   * that shape compilation, e.g. an on-chip memory size. */
+  const infer_config* (*capability_config)(const infer_capability* cap);
 } infer_host_api;
 
 /* ------------------------------------------------------------------------ */
