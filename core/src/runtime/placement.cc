@@ -354,7 +354,9 @@ absl::StatusOr<Candidates> AskBackends(const Graph& graph, const std::vector<siz
         // Reports name the node themselves; backends often start with it too.
         absl::string_view reason = it == cap.answers.end() ? absl::string_view("no answer")
                                                            : absl::string_view(it->second.reason);
-        absl::ConsumePrefix(&reason, absl::StrCat(graph.node(n).Describe(), ": "));
+        const Node& node = graph.node(n);
+        absl::ConsumePrefix(&reason, absl::StrCat(node.Describe(), ": ")) ||
+            absl::ConsumePrefix(&reason, absl::StrCat(node.op_type, " node '", node.name, "': "));
         c.refused[{n, b}] = std::string(reason);
       } else if (excluded.contains({n, b})) {
         c.refused[{n, b}] = "excluded by placement.exclude";
