@@ -143,22 +143,22 @@ def diamond_model(tmp_path: Path, seed: int = 0) -> Path:
 
 def branches_model(tmp_path: Path, seed: int = 0) -> Path:
     """Two independent branches from x, one for npu_sim (convolutions), one
-    for cpu (Tanh, Sin, Exp, Cos), joined by an Add."""
+    for cpu (Tanh, Sin, Exp, Cos), each its own graph output: two partitions
+    with no dependency between them."""
     rng = np.random.default_rng(seed)
     conv = {"pads": [1, 1, 1, 1]}
     nodes = [
         helper.make_node("Conv", ["x", "w1"], ["c1"], name="conv1", **conv),
         helper.make_node("Relu", ["c1"], ["r1"], name="relu1"),
         helper.make_node("Conv", ["r1", "w2"], ["c2"], name="conv2", **conv),
-        helper.make_node("Relu", ["c2"], ["r2"], name="relu2"),
+        helper.make_node("Relu", ["c2"], ["y"], name="relu2"),
         helper.make_node("Tanh", ["x"], ["t"], name="tanh"),
         helper.make_node("Sin", ["t"], ["s"], name="sin"),
         helper.make_node("Exp", ["s"], ["e"], name="exp"),
-        helper.make_node("Cos", ["e"], ["k"], name="cos"),
-        helper.make_node("Add", ["r2", "k"], ["y"], name="join"),
+        helper.make_node("Cos", ["e"], ["y2"], name="cos"),
     ]
     return save_graph(tmp_path, nodes, [_conv_weights(rng, "w1"), _conv_weights(rng, "w2")],
-                      "branches.onnx")
+                      "branches.onnx", outputs=("y", "y2"))
 
 
 def feeds(seed: int = 0) -> dict:
