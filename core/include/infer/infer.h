@@ -84,8 +84,11 @@ INFER_API infer_status* infer_session_options_set_backends(infer_session_options
  * "npu_sim.sram_kib" = "512"). The core's own keys (docs/placement.md):
  *   placement.fallback           allow | warn (default) | error: what happens to
  *                                a node the first backend of the order refuses
- *   placement.min_partition_size partitions smaller than this (default 3) go to
- *                                the next backend that claims all their nodes
+ *   placement.min_partition_size an island (a partition bordering another
+ *                                backend) with fewer nodes (default 3) ...
+ *   placement.min_partition_macs ... and fewer multiply-accumulates (default
+ *                                1000000) goes to the next backend that
+ *                                claims all its nodes
  *   placement.pin                "NODE=BACKEND;op:TYPE=BACKEND": must run there
  *   placement.exclude            "NODE=BACKEND;...": never runs there
  *   session.inter_op_threads     > 1 runs independent partitions side by side
