@@ -602,7 +602,7 @@ class Builder {
   // The element type of a QuantizeLinear output or a QLinear op's int8 tensor.
   static Elem quant_elem(infer_dtype t, const std::string& what) {
     if (!is_quant_dtype(t)) {
-      refuse(what + " of dtype " + plugin::dtype_name(t) +
+      refuse(what + " " + plugin::dtype_name(t) +
              " is not supported by npu_sim; only int8 and uint8");
     }
     return t == INFER_DTYPE_INT8 ? Elem::kI8 : Elem::kU8;
@@ -686,7 +686,7 @@ class Builder {
   // The quantized operand at input i, with its scale (i + 1) and zero point (i + 2), both per
   // tensor.
   int quant_operand(const NodeDesc& n, size_t i, const char* what, float& scale, int32_t& zp) {
-    const Elem e = quant_elem(input(n, i).dtype, std::string(n.op_type) + " " + what);
+    const Elem e = quant_elem(input(n, i).dtype, n.op_type + " " + what + " of dtype");
     const std::string per_axis = std::string("per-axis ") + what + " quantization";
     scale = scales(input(n, i + 1), "scale", 0, per_axis)[0];
     zp = zero_points(input(n, i + 2), "zero point", e, 0, per_axis)[0];
@@ -698,14 +698,14 @@ class Builder {
     op.quantized = true;
     float xs = 1, ys = 1;
     const int x = quant_operand(n, 0, "input", xs, op.in_zp);
-    const Elem we = quant_elem(input(n, 3).dtype, "QLinearConv weights");
+    const Elem we = quant_elem(input(n, 3).dtype, "QLinearConv weights of dtype");
     const int w = use_weights(input(n, 3));
     const Shape out = conv_geometry(n, op, x, w);
     const int64_t m = out[1];
     const std::string per_axis = "weight quantization other than per tensor or per output channel";
     const std::vector<float> ws = scales(input(n, 4), "w_scale", m, per_axis);
     const std::vector<int32_t> wzp = zero_points(input(n, 5), "w_zero_point", we, m, per_axis);
-    const Elem ye = quant_elem(input(n, 7).dtype, "QLinearConv output");
+    const Elem ye = quant_elem(input(n, 7).dtype, "QLinearConv output of dtype");
     int32_t y_zp = 0;
     ys = scales(input(n, 6), "y_scale", 0, "per-axis output quantization")[0];
     y_zp = zero_points(input(n, 7), "y_zero_point", ye, 0, "per-axis output quantization")[0];
@@ -732,14 +732,14 @@ class Builder {
     op.quantized = true;
     float as = 1;
     const int a = quant_operand(n, 0, "a", as, op.in_zp);
-    const Elem be = quant_elem(input(n, 3).dtype, "QLinearMatMul b");
+    const Elem be = quant_elem(input(n, 3).dtype, "QLinearMatMul b of dtype");
     const int b = use(input(n, 3));
     const Shape out = matmul_shape(shape(a), shape(b));
     const int64_t cols = out.back();
     const std::string per_axis = "b quantization other than per tensor or per column";
     const std::vector<float> bs = scales(input(n, 4), "b_scale", cols, per_axis);
     const std::vector<int32_t> bzp = zero_points(input(n, 5), "b_zero_point", be, cols, per_axis);
-    const Elem ye = quant_elem(input(n, 7).dtype, "QLinearMatMul output");
+    const Elem ye = quant_elem(input(n, 7).dtype, "QLinearMatMul output of dtype");
     const float ys = scales(input(n, 6), "y_scale", 0, "per-axis output quantization")[0];
     op.out_zp = zero_points(input(n, 7), "y_zero_point", ye, 0, "per-axis output quantization")[0];
     op.in = {a, b, channel_records(n, cols, as, bs, bzp, ys, {})};
