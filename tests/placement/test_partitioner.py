@@ -180,3 +180,38 @@ def test_concurrent_runs_share_the_inter_op_pool(tmp_path):
                                 [s % 4 for s in range(24)]))
     for seed, got in results:
         np.testing.assert_array_equal(got, want[seed])
+
+
+def if_model(tmp_path):
+    """y = If(cond, then: Relu(x) named inner_relu, else: Neg(x))."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    out = helper.make_tensor_value_info("b", TensorProto.FLOAT, [1, 8, 16, 16])
+    then_graph = helper.make_graph([helper.make_node("Relu", ["x"], ["b"], name="inner_relu")],
+                                   "then", [], [out])
+    else_graph = helper.make_graph([helper.make_node("Neg", ["x"], ["b"], name="inner_neg")],
+                                   "else", [], [out])
+    graph = helper.make_graph(
+        [helper.make_node("If", ["cond"], ["y"], name="branch", then_branch=then_graph,
+                          else_branch=else_graph)],
+        "if_test",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8, 16, 16]),
+         helper.make_tensor_value_info("cond", TensorProto.BOOL, [])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 8, 16, 16])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    onnx.checker.check_model(model)
+    path = tmp_path / "if.onnx"
+    onnx.save(model, path)
+    return path
+
+
+def test_pins_reach_into_control_flow_bodies(tmp_path):
+    path = if_model(tmp_path)
+    inputs = {**feeds(), "cond": np.array(True)}
+    sess = session(path, pin="inner_relu=cpu", min_partition_size=1)
+    np.testing.assert_array_equal(sess.run(None, inputs)[0], np.maximum(inputs["x"], 0))
+    report = sess.placement_report()
+    assert "core (control flow)" in report and "refused by npu_sim: Relu node 'inner_relu'" in report
+    with pytest.raises(Exception, match="no node named 'nowhere'"):
+        session(path, pin="nowhere=cpu")

@@ -57,20 +57,39 @@ absl::StatusOr<int64_t> ParseCount(const std::string& key, const std::string& te
   return n;
 }
 
-// Nodes a pin/exclude selector names; an error if it names none.
+bool Matches(const Node& node, const std::string& selector) {
+  return absl::StartsWith(selector, "op:") ? node.op_type == selector.substr(3)
+                                           : node.name == selector;
+}
+
+// True if the selector names a live node of the graph or of a subgraph.
+bool AnyNodeMatches(const Graph& graph, const std::string& selector) {
+  for (size_t n = 0; n < graph.node_count(); ++n) {
+    const Node& node = graph.node(n);
+    if (node.removed) continue;
+    if (Matches(node, selector)) return true;
+    for (const auto& [name, attr] : node.attributes) {
+      if (attr.graph && AnyNodeMatches(*attr.graph, selector)) return true;
+    }
+  }
+  return false;
+}
+
+// Nodes of this graph a pin/exclude selector names. A selector must name some
+// node of the model, but not of every subgraph, so only the model's own graph
+// checks that.
 absl::StatusOr<std::vector<size_t>> SelectNodes(const Graph& graph, const std::string& key,
                                                 const std::string& selector) {
   std::vector<size_t> out;
-  const bool by_op = absl::StartsWith(selector, "op:");
-  const std::string wanted = by_op ? selector.substr(3) : selector;
   for (size_t n = 0; n < graph.node_count(); ++n) {
-    const Node& node = graph.node(n);
-    if (!node.removed && (by_op ? node.op_type : node.name) == wanted) out.push_back(n);
+    if (!graph.node(n).removed && Matches(graph.node(n), selector)) out.push_back(n);
   }
-  if (out.empty()) {
+  if (graph.parent() == nullptr && !AnyNodeMatches(graph, selector)) {
+    const bool by_op = absl::StartsWith(selector, "op:");
     return absl::InvalidArgumentError(
         absl::StrCat(key, ": the graph has no ", by_op ? "node of op type '" : "node named '",
-                     wanted, "'", by_op ? "" : " (use op:TYPE to select by op type)"));
+                     by_op ? selector.substr(3) : selector, "'",
+                     by_op ? "" : " (use op:TYPE to select by op type)"));
   }
   return out;
 }
