@@ -28,6 +28,13 @@ infer_status* ClaimListed(void* state, const infer_graph* g, const size_t* nodes
   return nullptr;
 }
 
+// Claims every node as one fusable group: all of them or none.
+infer_status* ClaimAllAsOneGroup(void*, const infer_graph*, const size_t* nodes, size_t n,
+                                 infer_capability* cap) {
+  for (size_t i = 0; i < n; ++i) HostApi()->capability_claim(cap, nodes[i], 7);
+  return nullptr;
+}
+
 infer_backend_api MakeTable() {
   infer_backend_api t{};
   t.struct_size = sizeof(t);
@@ -164,6 +171,27 @@ TEST_F(PlacementTest, PinsExcludesAndTheirErrors) {
   p = PlaceGraph(g_, {&narrow_, &general_}, o);
   ASSERT_FALSE(p.ok());
   EXPECT_NE(p.status().message().find("no node named 'missing'"), std::string::npos);
+}
+
+TEST_F(PlacementTest, AFusableGroupIsPlacedWholeOrNotAtAll) {
+  infer_backend_api grouped = MakeTable();
+  grouped.get_capability = ClaimAllAsOneGroup;
+  PluginRecord fused;
+  fused.name = "fused";
+  fused.backend = &grouped;
+  PlacementOptions o = EveryIsland();
+  auto whole = PlaceGraph(g_, {&fused, &general_}, o);
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  ASSERT_EQ(whole->partitions.size(), 1u);
+  EXPECT_EQ(whole->partitions[0].backend, &fused);
+
+  o.excludes = {{"n1", "fused"}};  // one member cannot go: none of them go
+  auto split = PlaceGraph(g_, {&fused, &general_}, o);
+  ASSERT_TRUE(split.ok()) << split.status();
+  ASSERT_EQ(split->partitions.size(), 1u);
+  EXPECT_EQ(split->partitions[0].backend, &general_);
+  ASSERT_EQ(split->refusals.size(), 3u);
+  EXPECT_EQ(split->refusals[0].reason, "its fusable group could not be placed whole");
 }
 
 TEST_F(PlacementTest, FallbackErrorNamesNodeAndReason) {

@@ -377,14 +377,17 @@ absl::StatusOr<Candidates> AskBackends(const Graph& graph, const std::vector<siz
         absl::ConsumePrefix(&reason, absl::StrCat(node.Describe(), ": ")) ||
             absl::ConsumePrefix(&reason, absl::StrCat(node.op_type, " node '", node.name, "': "));
         c.refused[{n, b}] = std::string(reason);
-      } else if (excluded.contains({n, b})) {
+        continue;
+      }
+      // A group is whole only if every node the backend claimed in it lands there.
+      if (it->second.group != 0) c.groups[{b, it->second.group}].push_back(n);
+      if (excluded.contains({n, b})) {
         c.refused[{n, b}] = "excluded by placement.exclude";
         if (b == 0) c.by_user[n] = true;
       } else if (pin[n] != kUnassigned && pin[n] != b) {
         c.refused[{n, b}] = absl::StrCat("pinned to ", backends[pin[n]]->name);
       } else {
         c.backends[n].push_back(b);
-        if (it->second.group != 0) c.groups[{b, it->second.group}].push_back(n);
       }
     }
   }
