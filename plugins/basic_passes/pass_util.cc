@@ -257,4 +257,13 @@ std::optional<std::vector<int64_t>> constant_ints(const GraphEditor& g, size_t v
   return std::nullopt;
 }
 
+std::optional<std::vector<float>> constant_floats(const GraphEditor& g, size_t v) {
+  const std::optional<plugin::ConstantView> c = fixed_constant(g, v);
+  if (!c || c->dtype != INFER_DTYPE_FLOAT32 || c->nbytes != c->element_count() * sizeof(float)) {
+    return std::nullopt;
+  }
+  const auto s = c->as<float>();
+  return std::vector<float>(s.begin(), s.end());
+}
+
 }  // namespace infer::basic_passes

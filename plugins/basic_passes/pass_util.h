@@ -64,4 +64,8 @@ bool all_elements_equal(const plugin::ConstantView& c, double x);
 // An INT64 or INT32 constant read as int64 values; nullopt otherwise.
 std::optional<std::vector<int64_t>> constant_ints(const GraphEditor& g, size_t v);
 
+// A fixed FLOAT32 constant's data, copied (adding initializers may move the original);
+// nullopt for any other type or a constant whose data is missing.
+std::optional<std::vector<float>> constant_floats(const GraphEditor& g, size_t v);
+
 }  // namespace infer::basic_passes

@@ -21,6 +21,6 @@ constexpr std::span<const plugin::PassDef> kPassList(kPasses, std::size(kPasses)
 }  // namespace infer::basic_passes
 
 INFER_DEFINE_PASS_PLUGIN("basic_passes",
-                         "Level-1 graph optimisations: constant folding, dead code, CSE, "
-                         "simplifications",
+                         "Level-1 graph optimisations: constant folding, Conv+BatchNormalization "
+                         "folding, dead code, CSE, simplifications",
                          infer::basic_passes::kPassList)

@@ -16,7 +16,7 @@ from infer import InferenceSession
 from optimizer_util import PLUGIN_DIR, save, zoo_model
 
 BASIC_PASSES = ["constant_folding", "identity_elimination", "algebraic_simplification",
-                "common_subexpression_elimination", "dead_node_elimination",
+                "conv_bn_folding", "common_subexpression_elimination", "dead_node_elimination",
                 "unused_initializer_removal"]
 F = TensorProto.FLOAT
 
@@ -83,9 +83,10 @@ def random_feeds(m: onnx.ModelProto, seed=0):
     return feeds
 
 
-def check(tmp_path, m, only=None, expect_nodes=None, absent=(), **kw):
+def check(tmp_path, m, only=None, expect_nodes=None, absent=(), atol=1e-6, **kw):
     """Runs `m` at levels 0 and 1, checks both against onnxruntime and returns the level-1
-    session. `absent`: operators level 1 must have removed."""
+    session. `absent`: operators level 1 must have removed; `atol`: against level 0, wider
+    where a rewrite rounds differently (folded weights), still within onnxruntime's 1e-5."""
     path = save(m, tmp_path)
     feeds = random_feeds(m)
     ref = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, feeds)
@@ -94,7 +95,7 @@ def check(tmp_path, m, only=None, expect_nodes=None, absent=(), **kw):
     out1 = sess.run(None, feeds)
     assert "FAILED" not in sess.optimization_report(), sess.optimization_report()
     for a, b, r in zip(out1, out0, ref):
-        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=atol)
         np.testing.assert_allclose(a, r, rtol=1e-5, atol=1e-5)
     if expect_nodes is not None:
         assert sess.node_count() == expect_nodes, (op_counts(sess), sess.optimization_report())
@@ -247,6 +248,73 @@ def test_reshape_with_copied_zero_dim_is_not_collapsed(tmp_path):
               [tensor("x", [2, 3, 4])], [tensor("y", [6, 4])],
               [const("s1", [6, 4], np.int64), const("s2", [0, -1], np.int64)])
     check(tmp_path, m, expect_nodes=2)
+
+
+# --- conv_bn_folding -----------------------------------------------------------------------
+
+def conv_bn_model(conv_bias=True, extra_nodes=(), outputs=None, fed=(), **conv_attrs):
+    """x [1, 3, 10, 10] -> Conv (8 channels) -> c -> BatchNormalization -> y. extra_nodes
+    read c or y; outputs: names of [1, 8, h, w] graph outputs (default y); fed: weights that
+    are graph inputs fed at run time instead of initializers."""
+    rng = np.random.default_rng(0)
+    values = {"w": rng.standard_normal((8, 3, 3, 3)) * 0.3, "b": rng.standard_normal(8) * 0.3,
+              "g": np.abs(rng.standard_normal(8)) + 0.5, "beta": rng.standard_normal(8) * 0.3,
+              "mean": rng.standard_normal(8) * 0.3, "var": np.abs(rng.standard_normal(8)) + 0.5}
+    if not conv_bias:
+        del values["b"]
+    conv = helper.make_node("Conv", ["x", "w"] + (["b"] if conv_bias else []), ["c"],
+                            **conv_attrs)
+    bn = helper.make_node("BatchNormalization", ["c", "g", "beta", "mean", "var"], ["y"],
+                          epsilon=1e-3)
+    pad = sum(conv_attrs.get("pads", [0, 0, 0, 0])[::2])  # top + bottom
+    hw = (10 + pad - 3) // conv_attrs.get("strides", [1, 1])[0] + 1
+    return model([conv, bn, *extra_nodes],
+                 [tensor("x", [1, 3, 10, 10])] + [tensor(n, list(values[n].shape)) for n in fed],
+                 [tensor(n, [1, 8, hw, hw]) for n in outputs or ["y"]],
+                 [const(n, v) for n, v in values.items() if n not in fed])
+
+
+def assert_folded_at_level_1(sess):
+    rows = [line.split() for line in sess.optimization_report().splitlines()
+            if "conv_bn_folding" in line.split()]
+    assert rows and all(r[0] == "1" for r in rows), sess.optimization_report()
+    assert changed(sess, "conv_bn_folding") == 2  # Conv + BatchNormalization -> Conv
+
+
+def test_conv_bn_is_folded_into_a_standard_conv(tmp_path):
+    m = conv_bn_model(pads=[1, 1, 1, 1])
+    sess = check(tmp_path, m, only=["conv_bn_folding", "unused_initializer_removal"],
+                 expect_nodes=1, absent=["BatchNormalization"], atol=1e-5)
+    assert op_counts(sess) == {"Conv": 1}
+    assert_folded_at_level_1(sess)
+    # W, B and the four statistics give way to the folded W' and B'.
+    assert changed(sess, "unused_initializer_removal") == 6
+
+
+def test_conv_without_bias_bn_relu_keeps_the_relu(tmp_path):
+    m = conv_bn_model(conv_bias=False, strides=[2, 2],
+                      extra_nodes=[helper.make_node("Relu", ["y"], ["r"])], outputs=["r"])
+    sess = check(tmp_path, m, only=["conv_bn_folding"], expect_nodes=2,
+                 absent=["BatchNormalization"], atol=1e-5)
+    assert op_counts(sess) == {"Conv": 1, "Relu": 1}
+    assert_folded_at_level_1(sess)
+
+
+@pytest.mark.parametrize("case", ["second_reader", "conv_output_is_graph_output",
+                                  "mean_fed_at_run_time"])
+def test_conv_bn_that_cannot_fold_stays(tmp_path, case):
+    extra, outputs, fed = [], None, ()
+    if case == "second_reader":  # something else needs the Conv's unnormalised output
+        extra = [helper.make_node("Relu", ["c"], ["r"])]
+        outputs = ["y", "r"]
+    elif case == "conv_output_is_graph_output":
+        outputs = ["y", "c"]
+    elif case == "mean_fed_at_run_time":
+        fed = ("mean",)
+    m = conv_bn_model(extra_nodes=extra, outputs=outputs, fed=fed)
+    sess = check(tmp_path, m, expect_nodes=len(m.graph.node))
+    assert op_counts(sess).get("BatchNormalization") == 1, op_counts(sess)
+    assert changed(sess, "conv_bn_folding") == 0
 
 
 # --- constant_folding ----------------------------------------------------------------------

@@ -85,17 +85,6 @@ def x_of(*shape):
 
 # --- Conv ---------------------------------------------------------------------------------
 
-def test_conv_bn_folding_keeps_a_standard_conv(tmp_path):
-    nodes = [helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1]),
-             helper.make_node("BatchNormalization", ["c", "g", "beta", "mean", "var"], ["y"],
-                              epsilon=1e-3)]
-    inits = [rand("w", 8, 3, 3, 3), rand("b", 8), rand("g", 8, positive=True), rand("beta", 8),
-             rand("mean", 8), rand("var", 8, positive=True)]
-    path = model(tmp_path, nodes, {"x": [1, 3, 10, 10]}, [1, 8, 10, 10], inits)
-    check(path, {"x": x_of(1, 3, 10, 10)}, ["conv_bn_folding"], {"Conv": 1},
-          absent=["BatchNormalization"])
-
-
 def test_conv_bn_relu_without_conv_bias(tmp_path):
     nodes = [helper.make_node("Conv", ["x", "w"], ["c"], strides=[2, 2]),
              helper.make_node("BatchNormalization", ["c", "g", "beta", "mean", "var"], ["bn"]),
@@ -103,8 +92,12 @@ def test_conv_bn_relu_without_conv_bias(tmp_path):
     inits = [rand("w", 8, 3, 3, 3), rand("g", 8, positive=True), rand("beta", 8),
              rand("mean", 8), rand("var", 8, positive=True)]
     path = model(tmp_path, nodes, {"x": [2, 3, 9, 9]}, [2, 8, 4, 4], inits)
-    check(path, {"x": x_of(2, 3, 9, 9)}, ["conv_bn_folding", "conv_activation_fusion"],
-          {"FusedConv": 1}, absent=["Conv", "Relu", "BatchNormalization"])
+    # conv_bn_folding is level 1 (tests/optimizer/test_basic_passes.py): level 2 fuses the
+    # folded Conv with its Relu.
+    check(path, {"x": x_of(2, 3, 9, 9)}, ["conv_activation_fusion"], {"FusedConv": 1},
+          absent=["Conv", "Relu", "BatchNormalization"])
+    report = session(path, 2).optimization_report()
+    assert re.search(r"^\s*1\s+\d+\s+conv_bn_folding\s+-\s+2\s", report, re.M), report
 
 
 ACTIVATIONS = {

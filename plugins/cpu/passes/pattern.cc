@@ -167,15 +167,4 @@ size_t replace_nodes(GraphEditor& g, std::span<const size_t> old_nodes, const ch
   return node;
 }
 
-void drop_unused_initializers(GraphEditor& g, std::span<const size_t> values) {
-  for (size_t v : values) {
-    if (v == INFER_NO_VALUE || !g.consumers(v).empty()) continue;
-    const infer_value_info info = g.value(v);
-    if (info.is_constant && !info.is_graph_input && !info.is_graph_output &&
-        g.producer(v) == INFER_NO_NODE) {
-      g.remove_initializer(v);
-    }
-  }
-}
-
 }  // namespace infer::cpu_passes

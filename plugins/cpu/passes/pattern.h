@@ -84,9 +84,6 @@ size_t replace_nodes(GraphEditor& g, std::span<const size_t> old_nodes, const ch
                      const char* domain, const std::vector<size_t>& inputs, size_t output,
                      std::optional<size_t> attrs_from = std::nullopt);
 
-// Drops initializers that nothing reads any more (weights replaced by new ones).
-void drop_unused_initializers(GraphEditor& g, std::span<const size_t> values);
-
 }  // namespace infer::cpu_passes
 
 #endif  // INFER_PLUGINS_CPU_PASSES_PATTERN_H_
