@@ -38,6 +38,7 @@ std::vector<OpSchema> SplitSchemas();          // Split
 std::vector<OpSchema> VariadicSchemas();       // Max, Min, Sum, Mean
 std::vector<OpSchema> ResizeSchemas();         // Resize, Upsample
 std::vector<OpSchema> TopKSchemas();           // TopK
+std::vector<OpSchema> QuantizationSchemas();   // Quantize/DequantizeLinear, QLinear*, *Integer
 
 using SchemaFamilyFn = std::vector<OpSchema> (*)();
 inline constexpr SchemaFamilyFn kBuiltinFamilies[] = {
@@ -47,7 +48,7 @@ inline constexpr SchemaFamilyFn kBuiltinFamilies[] = {
     SliceSchemas,       CastSchemas,          LogicalSchemas,       ExpandTileSchemas,
     GeneratorSchemas,   UnaryMathSchemas,     ActivationExtSchemas, LayerNormSchemas,
     ReduceSchemas,      RecurrentSchemas,     PadSchemas,           SplitSchemas,
-    VariadicSchemas,    TopKSchemas,          ResizeSchemas,
+    VariadicSchemas,    TopKSchemas,          ResizeSchemas,        QuantizationSchemas,
 };
 
 }  // namespace infer::core::defs

@@ -2,6 +2,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "schema/defs/builtin_defs.h"
+#include "schema/defs/conv_matmul_shapes.h"
 #include "schema/defs/def_helpers.h"
 #include "schema/shape_helpers.h"
 
@@ -9,9 +10,10 @@ namespace infer::core::defs {
 namespace {
 
 // Number of spatial axes, from X, W or kernel_shape, whichever is known.
-absl::StatusOr<std::optional<size_t>> SpatialRank(const InferenceContext& ctx) {
-  const Shape& x = ctx.input_shape(0);
-  const Shape& w = ctx.input_shape(1);
+absl::StatusOr<std::optional<size_t>> SpatialRank(const InferenceContext& ctx,
+                                                  const ConvOperands& in) {
+  const Shape& x = ctx.input_shape(in.x);
+  const Shape& w = ctx.input_shape(in.w);
   if (x.rank_known && x.rank() < 3) {
     return ctx.Error(absl::StrCat("X has shape ", x.ToString(),
                                   ", expected at least 3 dimensions (N x C x D1 ...)"));
@@ -39,8 +41,7 @@ absl::StatusOr<std::optional<size_t>> SpatialRank(const InferenceContext& ctx) {
 
 // kernel_shape, or W's spatial sizes when it is absent; the two must agree.
 absl::StatusOr<std::optional<std::vector<int64_t>>> KernelShape(const InferenceContext& ctx,
-                                                                size_t n) {
-  const Shape& w = ctx.input_shape(1);
+                                                                const Shape& w, size_t n) {
   std::optional<std::vector<int64_t>> kernel;
   if (const Attribute* k = ctx.attr("kernel_shape")) kernel = k->ints;
   if (!w.rank_known) return kernel;
@@ -57,9 +58,9 @@ absl::StatusOr<std::optional<std::vector<int64_t>>> KernelShape(const InferenceC
   return from_w;
 }
 
-absl::Status CheckChannels(const InferenceContext& ctx, int64_t group) {
-  const Shape& x = ctx.input_shape(0);
-  const Shape& w = ctx.input_shape(1);
+absl::Status CheckChannels(const InferenceContext& ctx, const ConvOperands& in, int64_t group) {
+  const Shape& x = ctx.input_shape(in.x);
+  const Shape& w = ctx.input_shape(in.w);
   const Dim c = x.rank_known ? x.dims[1] : DynamicDim();
   if (c.known() && c.value % group != 0) {
     return ctx.Error(absl::StrCat("X has ", c.value, " channels, not divisible by group ", group));
@@ -76,8 +77,8 @@ absl::Status CheckChannels(const InferenceContext& ctx, int64_t group) {
                                   " input channels per group, expected C / group = ", c.value,
                                   " / ", group));
   }
-  if (ctx.has_input(2) && ctx.input_shape(2).rank_known) {
-    const Shape& b = ctx.input_shape(2);
+  if (in.b && ctx.has_input(*in.b) && ctx.input_shape(*in.b).rank_known) {
+    const Shape& b = ctx.input_shape(*in.b);
     if (b.rank() != 1 || !UnifyDims(b.dims[0], m).ok()) {
       return ctx.Error(
           absl::StrCat("B has shape ", b.ToString(), ", expected [M] for W ", w.ToString()));
@@ -86,16 +87,21 @@ absl::Status CheckChannels(const InferenceContext& ctx, int64_t group) {
   return absl::OkStatus();
 }
 
-absl::Status InferConv(InferenceContext& ctx) {
+absl::Status InferConv(InferenceContext& ctx) { return InferConvShape(ctx, ConvOperands{}); }
+
+}  // namespace
+
+absl::Status InferConvShape(InferenceContext& ctx, const ConvOperands& in) {
   const int64_t group = ctx.attr_int("group", 1);
   if (group <= 0) return ctx.Error(absl::StrCat("group must be positive, got ", group));
-  absl::StatusOr<std::optional<size_t>> n = SpatialRank(ctx);
+  absl::StatusOr<std::optional<size_t>> n = SpatialRank(ctx, in);
   if (!n.ok()) return n.status();
-  if (absl::Status s = CheckChannels(ctx, group); !s.ok()) return s;
+  if (absl::Status s = CheckChannels(ctx, in, group); !s.ok()) return s;
   if (!n->has_value()) return absl::OkStatus();  // rank unknown: output stays unknown
   const size_t spatial = **n;
 
-  absl::StatusOr<std::optional<std::vector<int64_t>>> kernel = KernelShape(ctx, spatial);
+  absl::StatusOr<std::optional<std::vector<int64_t>>> kernel =
+      KernelShape(ctx, ctx.input_shape(in.w), spatial);
   if (!kernel.ok()) return kernel.status();
   // Without a kernel size the attributes are still checked; sizes stay dynamic.
   const bool kernel_known = kernel->has_value();
@@ -103,8 +109,8 @@ absl::Status InferConv(InferenceContext& ctx) {
       ctx, kernel_known ? **std::move(kernel) : std::vector<int64_t>(spatial, 1));
   if (!geometry.ok()) return geometry.status();
 
-  const Shape& x = ctx.input_shape(0);
-  const Shape& w = ctx.input_shape(1);
+  const Shape& x = ctx.input_shape(in.x);
+  const Shape& w = ctx.input_shape(in.w);
   std::vector<Dim> dims = {x.rank_known ? x.dims[0] : DynamicDim(),
                            w.rank_known ? w.dims[0] : DynamicDim()};
   if (x.rank_known && kernel_known) {
@@ -118,8 +124,6 @@ absl::Status InferConv(InferenceContext& ctx) {
   ctx.set_output_shape(0, RankedShape(std::move(dims)));
   return absl::OkStatus();
 }
-
-}  // namespace
 
 std::vector<OpSchema> ConvSchemas() {
   std::vector<OpSchema> out;

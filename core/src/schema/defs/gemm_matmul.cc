@@ -1,6 +1,7 @@
 // Gemm (Y = alpha * A' * B' + beta * C) and MatMul (numpy matmul).
 #include "absl/strings/str_cat.h"
 #include "schema/defs/builtin_defs.h"
+#include "schema/defs/conv_matmul_shapes.h"
 #include "schema/defs/def_helpers.h"
 #include "schema/shape_helpers.h"
 
@@ -37,9 +38,13 @@ absl::Status InferGemm(InferenceContext& ctx) {
   return absl::OkStatus();
 }
 
-absl::Status InferMatMul(InferenceContext& ctx) {
-  const Shape& a = ctx.input_shape(0);
-  const Shape& b = ctx.input_shape(1);
+absl::Status InferMatMul(InferenceContext& ctx) { return InferMatMulShape(ctx, 0, 1); }
+
+}  // namespace
+
+absl::Status InferMatMulShape(InferenceContext& ctx, size_t a_index, size_t b_index) {
+  const Shape& a = ctx.input_shape(a_index);
+  const Shape& b = ctx.input_shape(b_index);
   if (!a.rank_known || !b.rank_known) return absl::OkStatus();
   if (a.rank() == 0 || b.rank() == 0) {
     return ctx.Error(absl::StrCat("MatMul needs at least 1-D inputs, got ", a.ToString(), " and ",
@@ -65,8 +70,6 @@ absl::Status InferMatMul(InferenceContext& ctx) {
   ctx.set_output_shape(0, RankedShape(std::move(dims)));
   return absl::OkStatus();
 }
-
-}  // namespace
 
 std::vector<OpSchema> GemmMatMulSchemas() {
   std::vector<OpSchema> out;
