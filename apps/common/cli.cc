@@ -56,8 +56,9 @@ const char* SessionFlags::Help() {
          "                        3 layout (default 3)\n"
          "  --fallback POLICY     a node the first backend refuses: allow, warn\n"
          "                        (default: one line naming nodes and reasons) or error\n"
-         "  --min-partition N     smaller partitions go to the next backend that\n"
-         "                        claims them (default 3; 1 = keep every island)\n"
+         "  --min-partition N     an island (partition between other backends) with\n"
+         "                        fewer nodes and < placement.min_partition_macs MACs\n"
+         "                        goes to the next backend (default 3; 1 = keep all)\n"
          "  --pin NODE=BACKEND    run NODE there (repeatable; NODE may be op:TYPE)\n"
          "  --exclude NODE=BACKEND  never run NODE there (repeatable; op:TYPE too)\n"
          "  --inter-op N          run up to N independent partitions side by side\n";
