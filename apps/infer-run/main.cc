@@ -110,7 +110,7 @@ std::string KindNames(uint32_t kinds) {
 void ListPlugins(const infer_env* env, const std::string& dirs) {
   const size_t n = infer_env_plugin_count(env);
   std::printf("plugin folders: %s\n", dirs.c_str());
-  size_t failed = 0;
+  size_t failed = 0, unavailable = 0;
   for (size_t i = 0; i < n; ++i) {
     infer_plugin_record r{};
     r.struct_size = sizeof(r);
@@ -119,12 +119,18 @@ void ListPlugins(const infer_env* env, const std::string& dirs) {
       std::printf("  %-10s %-10s v%-8s ABI %u.%u  vendor %-8s %s\n", r.name,
                   KindNames(r.kinds).c_str(), r.version ? r.version : "?", r.abi_major, r.abi_minor,
                   r.vendor ? r.vendor : "?", r.path);
+    } else if (r.name != nullptr && r.score <= 0) {
+      // Not broken: its device is absent here.
+      ++unavailable;
+      std::printf("  %-10s %-10s UNAVAILABLE: %s  %s\n", r.name, KindNames(r.kinds).c_str(),
+                  r.score_reason ? r.score_reason : "probe score is 0", r.path);
     } else {
       ++failed;
       std::printf("  FAILED     %s: %s\n", r.path, r.error ? r.error : "unknown reason");
     }
   }
-  std::printf("%zu plugin(s) loaded, %zu file(s) failed\n", n - failed, failed);
+  std::printf("%zu plugin(s) loaded, %zu unavailable, %zu file(s) failed\n",
+              n - failed - unavailable, unavailable, failed);
 }
 
 std::string DimsText(const int64_t* shape, size_t rank) {

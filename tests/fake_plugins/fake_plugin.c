@@ -8,7 +8,8 @@
 #include "infer/plugin_api.h"
 
 #if !defined(FAKE_CASE_NO_ENTRY_SYMBOL) && !defined(FAKE_CASE_WRONG_MAJOR) && \
-    !defined(FAKE_CASE_INIT_FAILS) && !defined(FAKE_CASE_NULL_ENTRY)
+    !defined(FAKE_CASE_INIT_FAILS) && !defined(FAKE_CASE_NULL_ENTRY) &&       \
+    !defined(FAKE_CASE_UNAVAILABLE)
 #error "define one FAKE_CASE_*"
 #endif
 
@@ -32,9 +33,16 @@ static void fake_probe(infer_plugin_probe* out) {
   out->vendor = "infer tests";
   out->version = "0.0.1";
   out->description = "fake plugin for loader tests";
+#ifdef FAKE_CASE_UNAVAILABLE
+  /* A backend whose device is absent, like OpenCL without a platform. */
+  out->kinds = INFER_PLUGIN_BACKEND;
+  out->score = 0;
+  out->score_reason = "no fake accelerator in this machine";
+#else
   out->kinds = INFER_PLUGIN_PASS;
   out->score = 1;
   out->score_reason = NULL;
+#endif
 }
 
 static infer_status* fake_init(const infer_host_api* host, const infer_config* cfg,

@@ -101,3 +101,36 @@ def test_listing_mixes_loaded_and_failed(fake_dirs):
     assert "FAILED" not in plugin_line(listing, "libinfer_cpu.so")
     for case in FAKE_CASES:
         assert "FAILED" in plugin_line(listing, f"libinfer_{case}.so")
+
+
+# --- a backend whose device is absent (probe score 0), like OpenCL without a platform ------
+
+UNAVAILABLE_DIR = TEST_PLUGIN_ROOT / "unavailable"
+
+
+def test_unavailable_backend_is_listed_as_such_not_as_broken():
+    proc = run_infer("--list-plugins", "--plugins", PLUGIN_DIR, "--plugins", UNAVAILABLE_DIR)
+    assert_ok(proc)
+    line = plugin_line(proc.stdout, "libinfer_unavailable.so")
+    assert "fake_unavailable" in line and "UNAVAILABLE: no fake accelerator in this machine" in line
+    assert "FAILED" not in line
+    assert re.search(r"\b1 unavailable, 0 file\(s\) failed", proc.stdout), proc.stdout
+
+
+def test_unavailable_backend_first_in_the_order_falls_back_with_a_warning(tmp_path):
+    proc = run_infer("--plugins", PLUGIN_DIR, "--plugins", UNAVAILABLE_DIR,
+                     "--backends", "fake_unavailable,cpu", EXAMPLES_DIR / "small_cnn.onnx",
+                     "--output-dir", tmp_path)
+    assert_ok(proc)
+    warnings = [l for l in proc.stderr.splitlines() if "fake_unavailable" in l]
+    assert len(warnings) == 1, proc.stderr
+    assert "unavailable on this machine: no fake accelerator in this machine" in warnings[0]
+    assert read_npy_v1_f32(tmp_path / "probs.npy").shape == (1, 10)
+
+
+def test_only_unavailable_backends_is_a_clear_error():
+    proc = run_infer("--plugins", PLUGIN_DIR, "--plugins", UNAVAILABLE_DIR,
+                     "--backends", "fake_unavailable", EXAMPLES_DIR / "small_cnn.onnx")
+    assert proc.returncode == 1, proc.stderr
+    assert "no requested backend can run here: backend 'fake_unavailable' is unavailable" \
+        in proc.stderr

@@ -64,7 +64,9 @@ typedef struct infer_plugin_record {
   uint32_t abi_major, abi_minor;
   int32_t score;
   const char* score_reason;
-  int loaded;        /* 1 loaded and initialised, 0 failed */
+  int loaded;        /* 1 loaded and initialised, 0 failed or unavailable: a
+                        plugin with a name and score <= 0 works, but its
+                        device is absent here (score_reason says why) */
   const char* error; /* reason when loaded == 0 */
 } infer_plugin_record;
 

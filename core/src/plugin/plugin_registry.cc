@@ -136,6 +136,7 @@ void PluginRegistry::LoadFile(const std::string& path) {
     }
   }
   if (rec.score <= 0) {
+    rec.unavailable = true;
     return fail(absl::StrCat("unavailable on this machine: ",
                              rec.score_reason.empty() ? "probe score is 0" : rec.score_reason));
   }
@@ -202,6 +203,13 @@ const PluginRecord* PluginRegistry::FindLoaded(std::string_view name,
                                                infer_plugin_kind kind) const {
   for (const auto& r : records_) {
     if (r.loaded && (r.kinds & kind) && r.name == name) return &r;
+  }
+  return nullptr;
+}
+
+const PluginRecord* PluginRegistry::FindUnavailable(std::string_view name) const {
+  for (const auto& r : records_) {
+    if (r.unavailable && r.name == name) return &r;
   }
   return nullptr;
 }

@@ -19,7 +19,9 @@ namespace infer::core {
 struct PluginRecord {
   std::string path;
   bool loaded = false;  // probed, checked and initialised
-  std::string error;    // why not, when !loaded
+  // Probed fine but scored 0: its device is absent here (score_reason says why).
+  bool unavailable = false;
+  std::string error;  // why not, when !loaded
   // From the probe (empty if the file failed before it).
   std::string name, vendor, version, description, score_reason;
   uint32_t kinds = 0;
@@ -50,6 +52,8 @@ class PluginRegistry {
   // Loaded plugins of one kind, in load order.
   std::vector<const PluginRecord*> OfKind(infer_plugin_kind kind) const;
   const PluginRecord* FindLoaded(std::string_view name, infer_plugin_kind kind) const;
+  // A plugin of that name whose probe said it cannot run here (no device), or null.
+  const PluginRecord* FindUnavailable(std::string_view name) const;
   // A one-line summary of files that failed, for error messages.
   std::string FailureSummary() const;
 

@@ -129,8 +129,15 @@ absl::StatusOr<std::vector<const PluginRecord*>> Session::ResolveBackends() cons
   const PluginRegistry& plugins = *env_->plugins;
   std::vector<const PluginRecord*> backends;
   if (options_.backends.empty()) return BackendsByScore();
+  std::vector<std::string> unavailable;
   for (const std::string& name : options_.backends) {
     const PluginRecord* r = plugins.FindLoaded(name, INFER_PLUGIN_BACKEND);
+    if (r == nullptr && plugins.FindUnavailable(name) != nullptr) {
+      // A device that is absent here: the rest of the order takes its nodes.
+      unavailable.push_back(
+          absl::StrCat("backend '", name, "' is ", plugins.FindUnavailable(name)->error));
+      continue;
+    }
     if (r == nullptr) {
       std::vector<std::string> loaded;
       for (const PluginRecord* b : plugins.OfKind(INFER_PLUGIN_BACKEND)) loaded.push_back(b->name);
@@ -139,6 +146,13 @@ absl::StatusOr<std::vector<const PluginRecord*>> Session::ResolveBackends() cons
           "' is not loaded (loaded: ", loaded.empty() ? "none" : absl::StrJoin(loaded, ", "), ")"));
     }
     backends.push_back(r);
+  }
+  if (backends.empty() && !unavailable.empty()) {
+    return absl::UnavailableError(
+        absl::StrCat("no requested backend can run here: ", absl::StrJoin(unavailable, "; ")));
+  }
+  for (const std::string& line : unavailable) {
+    spdlog::warn("{}; placing its nodes on the next backends of the order", line);
   }
   return backends;
 }
