@@ -132,9 +132,9 @@ class ConvKernel {
   ConvKernel() = default;
   ConvDesc desc_;
   cl_mem weights_ = nullptr, bias_ = nullptr;
-  std::unique_ptr<GemmKernel> gemm_;     // 1x1 and im2col paths
-  cl_kernel im2col_ = nullptr;           // im2col path
-  cl_kernel direct_ = nullptr;           // depthwise path
+  std::unique_ptr<GemmKernel> gemm_;  // 1x1 and im2col paths
+  cl_kernel im2col_ = nullptr;        // im2col path
+  cl_kernel direct_ = nullptr;        // depthwise path
   size_t workspace_bytes_ = 0;
   std::string name_;
   mutable std::mutex mutex_;
