@@ -174,9 +174,8 @@ cl_event ConvKernel::enqueue(cl_command_queue queue, cl_mem x, size_t x_off, cl_
     set_arg(im2col_, i++, as_long(float_offset(ws_off, "conv workspace")));
     for (int64_t v : {d.C, d.H, d.W, d.OH, d.OW}) set_arg(im2col_, i++, as_int(v));
     for (int k = 0; k < 8; ++k) set_arg(im2col_, i++, geometry[k]);
-    const size_t global[3] = {static_cast<size_t>(d.OH * d.OW),
-                              static_cast<size_t>(d.C * d.kernel[0] * d.kernel[1]),
-                              static_cast<size_t>(d.N)};
+    const size_t global[3] = {static_cast<size_t>(d.OW), static_cast<size_t>(d.OH),
+                              static_cast<size_t>(d.N * d.C * d.kernel[0] * d.kernel[1])};
     cols = enqueue_kernel(queue, im2col_, global, nullptr, wait);
   }
   cl_event event = nullptr;

@@ -68,6 +68,8 @@ class GemmKernel {
  public:
   // Builds the kernel for desc on the device, choosing a tile configuration whose work-group
   // fits CL_DEVICE_MAX_WORK_GROUP_SIZE and CL_KERNEL_WORK_GROUP_SIZE. Throws on invalid desc.
+  // CPU devices get floatN register rows, others a scalar strided layout (coalesced on GPUs);
+  // INFER_OPENCL_GEMM_TILES=vector|scalar overrides the choice.
   static std::unique_ptr<GemmKernel> create(cl_context context, cl_device_id device,
                                             const ProgramBuilder& build, const GemmDesc& desc);
   ~GemmKernel();
