@@ -569,28 +569,40 @@ TEST_F(OpenCLKernels, Timings) {
   }
   std::printf("gemm 256x256x256: %.3f ms (%.2f GFLOP/s)\n", best,
               2.0 * 256 * 256 * 256 / (best * 1e6));
-  ConvDesc d = conv_desc(1, 64, 56, 56, 64, 1, 3, 1, 1);
-  d.has_bias = true;
-  d.act = Activation::kRelu;
-  best = 1e30;
-  ConvResult fastest;
-  for (int i = 0; i < 3; ++i) {
-    const ConvResult r = check_conv(d);
-    EXPECT_LE(r.error, kTol);
-    if (r.ms < best) {
-      best = r.ms;
-      fastest = r;
+  struct TimedConv {
+    const char* label;
+    ConvDesc desc;
+  };
+  const TimedConv convs[] = {
+      {"conv 3x3 64->64 56x56", conv_desc(1, 64, 56, 56, 64, 1, 3, 1, 1)},
+      {"conv depthwise 3x3 144ch 56x56", conv_desc(1, 144, 56, 56, 144, 144, 3, 1, 1)},
+      {"conv 1x1 144->24 56x56", conv_desc(1, 144, 56, 56, 24, 1, 1, 1, 0)},
+  };
+  for (const TimedConv& tc : convs) {
+    ConvDesc d = tc.desc;
+    d.has_bias = true;
+    d.act = Activation::kRelu;
+    best = 1e30;
+    ConvResult fastest;
+    for (int i = 0; i < 3; ++i) {
+      const ConvResult r = check_conv(d);
+      EXPECT_LE(r.error, kTol);
+      if (r.ms < best) {
+        best = r.ms;
+        fastest = r;
+      }
     }
+    std::string kernels;
+    for (double ms : fastest.kernel_ms) {
+      char buf[32];
+      std::snprintf(buf, sizeof(buf), " %.3f", ms);
+      kernels += buf;
+    }
+    const double flops = 2.0 * static_cast<double>(d.N * d.M * d.OH * d.OW * (d.C / d.group) *
+                                                   d.kernel[0] * d.kernel[1]);
+    std::printf("%s (%s): %.3f ms (%.2f GFLOP/s; per kernel ms:%s)\n", tc.label,
+                fastest.name.c_str(), best, flops / (best * 1e6), kernels.c_str());
   }
-  std::string kernels;
-  for (double ms : fastest.kernel_ms) {
-    char buf[32];
-    std::snprintf(buf, sizeof(buf), " %.3f", ms);
-    kernels += buf;
-  }
-  std::printf("conv 3x3 64->64 56x56 (%s): %.3f ms (%.2f GFLOP/s; per kernel ms:%s)\n",
-              fastest.name.c_str(), best, 2.0 * 64 * 64 * 9 * 56 * 56 / (best * 1e6),
-              kernels.c_str());
 }
 
 }  // namespace
