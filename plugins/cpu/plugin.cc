@@ -1,11 +1,10 @@
 // The cpu backend plugin: the ABI entry points. Everything here is a thin shell that turns
 // exceptions into statuses; the work happens in Partition and the ops.
-#include <algorithm>
 #include <atomic>
 #include <cstddef>
-#include <cstring>
 #include <type_traits>
 
+#include "infer/node_snapshot.hpp"  // write_probe, check_host_abi
 #include "infer/plugin_api.h"
 #include "infer/plugin_cxx.hpp"
 #include "partition.h"
@@ -22,7 +21,6 @@ std::atomic<const infer_host_api*> g_host{nullptr};
 
 void probe(infer_plugin_probe* out) {
   infer_plugin_probe p{};
-  p.struct_size = std::min(out->struct_size, sizeof(p));
   p.name = "cpu";
   p.vendor = "infer";
   p.version = "0.1.0";
@@ -30,21 +28,15 @@ void probe(infer_plugin_probe* out) {
   p.kinds = INFER_PLUGIN_BACKEND;
   p.score = 10;  // ahead of simulated devices when the user names no order
   p.score_reason = nullptr;
-  // Write only the fields the host's struct has room for.
-  std::memcpy(out, &p, p.struct_size);
+  plugin::write_probe(p, out);
 }
 
 infer_status* init(const infer_host_api* host, const infer_config*, void** out_state) {
   if (!host || !host->status_create) return nullptr;  // nothing to report an error with
   return plugin::guard(host, [&]() -> infer_status* {
-    constexpr size_t kNeeded =
-        offsetof(infer_host_api, run_allocate_output) + sizeof(host->run_allocate_output);
-    if (host->abi_major != INFER_PLUGIN_ABI_MAJOR || host->struct_size < kNeeded) {
-      throw plugin::PluginError(
-          INFER_ABI_MISMATCH,
-          str_cat("cpu backend: host ABI ", host->abi_major, ".", host->abi_minor,
-                  " is not compatible with ", INFER_PLUGIN_ABI_MAJOR, ".", INFER_PLUGIN_ABI_MINOR));
-    }
+    plugin::check_host_abi(
+        host, offsetof(infer_host_api, run_allocate_output) + sizeof(host->run_allocate_output),
+        "cpu backend");
     if (!out_state) throw plugin::PluginError(INFER_INVALID_ARGUMENT, "out_plugin_state is null");
     g_host.store(host);
     *out_state = new Backend{host};

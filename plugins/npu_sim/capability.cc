@@ -8,21 +8,21 @@
 
 namespace infer::npu_sim {
 
-std::string refusal_reason(const NodeDesc& node, int64_t opset, const NpuConfig& cfg) {
+std::string refusal_reason(const NodeSnapshot& node, int64_t opset, const NpuConfig& cfg) {
   std::string reason;
   try {
     // The node alone as a partition: its non-constant inputs come from outside. Reshape's
     // target shape is not data; build_network explains when it is not constant.
-    std::vector<ValueDesc> inputs;
+    std::vector<ValueSnapshot> inputs;
     for (size_t i = 0; i < node.inputs.size(); ++i) {
-      const ValueDesc& v = node.inputs[i];
+      const ValueSnapshot& v = node.inputs[i];
       if (!v.present() || v.is_const || (node.op_type == "Reshape" && i == 1)) continue;
       bool seen = false;
-      for (const ValueDesc& u : inputs) seen |= u.id == v.id;
+      for (const ValueSnapshot& u : inputs) seen |= u.id == v.id;
       if (!seen) inputs.push_back(v);
     }
-    std::vector<ValueDesc> outputs;
-    for (const ValueDesc& v : node.outputs) {
+    std::vector<ValueSnapshot> outputs;
+    for (const ValueSnapshot& v : node.outputs) {
       if (v.present()) outputs.push_back(v);
     }
     const Network net = build_network({&node, 1}, inputs, outputs, opset);

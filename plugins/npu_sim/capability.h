@@ -5,13 +5,13 @@
 #include <string>
 
 #include "config.h"
-#include "node_desc.h"
+#include "infer/node_snapshot.hpp"
 
 namespace infer::npu_sim {
 
 // "" when npu_sim runs the node; otherwise a one-line reason that names the node, e.g.
 // "Conv node 'c1': kernel 9x9 exceeds npu_sim's 7x7 limit".
-std::string refusal_reason(const NodeDesc& node, int64_t opset, const NpuConfig& cfg);
+std::string refusal_reason(const plugin::NodeSnapshot& node, int64_t opset, const NpuConfig& cfg);
 
 }  // namespace infer::npu_sim
 

@@ -80,10 +80,10 @@ using plugin::PluginError;
 [[noreturn]] void refuse(const std::string& why) { throw PluginError(INFER_UNIMPLEMENTED, why); }
 [[noreturn]] void malformed(const std::string& why) { throw PluginError(INFER_INVALID_MODEL, why); }
 
-std::string value_label(const ValueDesc& v) { return "'" + v.name + "'"; }
+std::string value_label(const ValueSnapshot& v) { return "'" + v.name + "'"; }
 
 // Every tensor npu_sim touches is float32 (computed as fp16), int8 or uint8.
-Elem elem_of(const ValueDesc& v) {
+Elem elem_of(const ValueSnapshot& v) {
   switch (v.dtype) {
     case INFER_DTYPE_FLOAT32:
       return Elem::kF16;
@@ -102,7 +102,7 @@ Elem elem_of(const ValueDesc& v) {
 bool is_quant_dtype(infer_dtype t) { return t == INFER_DTYPE_INT8 || t == INFER_DTYPE_UINT8; }
 
 // Static shape of rank <= 6.
-Shape checked_shape(const ValueDesc& v) {
+Shape checked_shape(const ValueSnapshot& v) {
   if (!v.rank_known) refuse("tensor " + value_label(v) + " has an unknown rank (dynamic shape)");
   for (int64_t d : v.dims) {
     if (d < 0) {
@@ -130,21 +130,22 @@ bool broadcast(const Shape& a, const Shape& b, Shape& out) {
   return true;
 }
 
-float const_scalar(const ValueDesc& v, const char* what) {
-  if (!v.is_const || !v.has_data || v.f32.size() != 1) {
+float const_scalar(const ValueSnapshot& v, const char* what) {
+  const std::vector<float> f = v.floats();
+  if (!v.is_const || !v.has_data() || f.size() != 1) {
     refuse(std::string(what) + " " + value_label(v) + " is not a constant float scalar");
   }
-  return v.f32[0];
+  return f[0];
 }
 
-std::vector<int64_t> two_ints(const NodeDesc& n, const char* key, int64_t fallback) {
+std::vector<int64_t> two_ints(const NodeSnapshot& n, const char* key, int64_t fallback) {
   std::vector<int64_t> v = n.attr_ints(key, {fallback, fallback});
   if (v.size() != 2) refuse(std::string("attribute ") + key + " must have 2 values (2-D only)");
   return v;
 }
 
 // Kernel, strides, dilations and pads (explicit or auto_pad) of a 2-D window over HxW.
-Window2d make_window(const NodeDesc& n, int64_t h, int64_t w, int64_t kh, int64_t kw) {
+Window2d make_window(const NodeSnapshot& n, int64_t h, int64_t w, int64_t kh, int64_t kw) {
   Window2d win;
   win.kh = kh;
   win.kw = kw;
@@ -204,7 +205,7 @@ class Builder {
  public:
   Builder(Network& net, int64_t opset) : net_(net), opset_(opset) {}
 
-  int add_input(const ValueDesc& v) {
+  int add_input(const ValueSnapshot& v) {
     if (index_.contains(v.id))
       throw PluginError(INFER_INVALID_ARGUMENT, "input " + value_label(v) + " listed twice");
     const Elem e = elem_of(v);
@@ -213,7 +214,7 @@ class Builder {
 
   // A value an op reads: a known tensor or a constant (floats converted to fp16 once, int8 and
   // uint8 kept as they are).
-  int use(const ValueDesc& v) {
+  int use(const ValueSnapshot& v) {
     if (auto it = index_.find(v.id); it != index_.end()) return it->second;
     if (!v.is_const) {
       throw PluginError(INFER_INVALID_ARGUMENT, "input " + value_label(v) +
@@ -222,8 +223,10 @@ class Builder {
     }
     const Elem e = elem_of(v);
     const Shape shape = checked_shape(v);
-    const size_t count = e == Elem::kF16 ? v.f32.size() : v.i64.size();
-    if (!v.has_data || static_cast<int64_t>(count) != numel(shape)) {
+    const std::vector<float> f32 = e == Elem::kF16 ? v.floats() : std::vector<float>{};
+    const std::vector<int64_t> i64 = e == Elem::kF16 ? std::vector<int64_t>{} : v.ints();
+    const size_t count = e == Elem::kF16 ? f32.size() : i64.size();
+    if (!v.has_data() || static_cast<int64_t>(count) != numel(shape)) {
       malformed("constant " + value_label(v) + " has no data of its shape");
     }
     const int t = add_tensor(v, shape, e);
@@ -232,11 +235,11 @@ class Builder {
     if (e == Elem::kF16) {
       tensor.data.resize(count * 2);
       std::vector<uint16_t> halves(count);
-      floats_to_halves(v.f32.data(), count, halves.data());
+      floats_to_halves(f32.data(), count, halves.data());
       std::memcpy(tensor.data.data(), halves.data(), count * 2);
     } else {
       const auto [lo, hi] = quant_range(e);
-      for (int64_t q : v.i64) {
+      for (int64_t q : i64) {
         if (q < lo || q > hi)
           malformed("constant " + value_label(v) + " holds out-of-range values");
         tensor.data.push_back(static_cast<uint8_t>(q));
@@ -245,7 +248,7 @@ class Builder {
     return t;
   }
 
-  int output_of(const ValueDesc& v, const Shape& expected, Elem elem = Elem::kF16) {
+  int output_of(const ValueSnapshot& v, const Shape& expected, Elem elem = Elem::kF16) {
     if (elem_of(v) != elem) {
       malformed("output " + value_label(v) + " has dtype " + plugin::dtype_name(v.dtype) +
                 ", expected " + plugin::dtype_name(host_dtype(elem)));
@@ -264,7 +267,7 @@ class Builder {
     return it == index_.end() ? -1 : it->second;
   }
 
-  Op build(const NodeDesc& n) {
+  Op build(const NodeSnapshot& n) {
     if (!n.domain.empty() && n.domain != "ai.onnx") {
       refuse("op '" + n.op_type + "' of domain '" + n.domain + "' is not supported by npu_sim");
     }
@@ -294,23 +297,23 @@ class Builder {
   }
 
  private:
-  int add_tensor(const ValueDesc& v, const Shape& shape, Elem elem) {
+  int add_tensor(const ValueSnapshot& v, const Shape& shape, Elem elem) {
     net_.tensors.push_back({v.name, shape, elem, false, {}});
     const int t = static_cast<int>(net_.tensors.size() - 1);
     index_[v.id] = t;
     return t;
   }
   const Shape& shape(int t) const { return net_.tensors[t].shape; }
-  const ValueDesc& input(const NodeDesc& n, size_t i) const {
+  const ValueSnapshot& input(const NodeSnapshot& n, size_t i) const {
     if (i >= n.inputs.size() || !n.inputs[i].present())
       malformed("input " + std::to_string(i) + " is missing");
     return n.inputs[i];
   }
-  bool has_input(const NodeDesc& n, size_t i) const {
+  bool has_input(const NodeSnapshot& n, size_t i) const {
     return i < n.inputs.size() && n.inputs[i].present();
   }
 
-  Op conv(const NodeDesc& n, Op& op) {
+  Op conv(const NodeSnapshot& n, Op& op) {
     op.kind = OpKind::kConv;
     const int x = use(input(n, 0));
     const int w = use_weights(input(n, 1));
@@ -318,7 +321,7 @@ class Builder {
     const int64_t m = out[1];
     op.in = {x, w, -1};
     if (has_input(n, 2)) {
-      const ValueDesc& bv = n.inputs[2];
+      const ValueSnapshot& bv = n.inputs[2];
       if (!bv.is_const) refuse("bias " + value_label(bv) + " is not a constant initializer");
       op.in[2] = use(bv);
       if (shape(op.in[2]) != Shape{m}) malformed("bias shape " + shape_str(shape(op.in[2])));
@@ -327,13 +330,13 @@ class Builder {
     return op;
   }
 
-  int use_weights(const ValueDesc& wv) {
+  int use_weights(const ValueSnapshot& wv) {
     if (!wv.is_const) refuse("weights " + value_label(wv) + " are not a constant initializer");
     return use(wv);
   }
 
   // Window, group and output shape of a Conv or QLinearConv of x by weights w.
-  Shape conv_geometry(const NodeDesc& n, Op& op, int x, int w) {
+  Shape conv_geometry(const NodeSnapshot& n, Op& op, int x, int w) {
     const Shape& xs = shape(x);
     const Shape& ws = shape(w);
     if (xs.size() != 4 || ws.size() != 4)
@@ -358,7 +361,7 @@ class Builder {
     return out;
   }
 
-  Op matmul(const NodeDesc& n, Op& op) {
+  Op matmul(const NodeSnapshot& n, Op& op) {
     op.kind = OpKind::kMatMul;
     const int a = use(input(n, 0));
     const int b = use(input(n, 1));
@@ -403,7 +406,7 @@ class Builder {
     return batch;
   }
 
-  Op binary(const NodeDesc& n, Op& op, OpKind kind) {
+  Op binary(const NodeSnapshot& n, Op& op, OpKind kind) {
     op.kind = kind;
     const int a = use(input(n, 0));
     const int b = use(input(n, 1));
@@ -414,7 +417,7 @@ class Builder {
     return op;
   }
 
-  Op unary(const NodeDesc& n, Op& op) {
+  Op unary(const NodeSnapshot& n, Op& op) {
     op.kind = OpKind::kUnary;
     const int x = use(input(n, 0));
     op.in = {x};
@@ -437,7 +440,7 @@ class Builder {
     return op;
   }
 
-  Op pool(const NodeDesc& n, Op& op) {
+  Op pool(const NodeSnapshot& n, Op& op) {
     op.kind = n.op_type == "MaxPool" ? OpKind::kMaxPool : OpKind::kAvgPool;
     const int x = use(input(n, 0));
     const Shape& xs = shape(x);
@@ -463,7 +466,7 @@ class Builder {
     return op;
   }
 
-  Op global_pool(const NodeDesc& n, Op& op) {
+  Op global_pool(const NodeSnapshot& n, Op& op) {
     op.kind = OpKind::kAvgPool;
     const int x = use(input(n, 0));
     const Shape& xs = shape(x);
@@ -476,7 +479,7 @@ class Builder {
     return op;
   }
 
-  Op concat(const NodeDesc& n, Op& op) {
+  Op concat(const NodeSnapshot& n, Op& op) {
     op.kind = OpKind::kConcat;
     if (n.inputs.empty()) malformed("no inputs");
     for (size_t i = 0; i < n.inputs.size(); ++i) op.in.push_back(use(input(n, i)));
@@ -496,7 +499,7 @@ class Builder {
     return op;
   }
 
-  Op reshape(const NodeDesc& n, Op& op) {
+  Op reshape(const NodeSnapshot& n, Op& op) {
     op.kind = OpKind::kReshape;
     const int x = use(input(n, 0));
     if (n.op_type == "Reshape" && (!has_input(n, 1) || !n.inputs[1].is_const)) {
@@ -509,7 +512,7 @@ class Builder {
     return op;
   }
 
-  Op softmax(const NodeDesc& n, Op& op) {
+  Op softmax(const NodeSnapshot& n, Op& op) {
     op.kind = OpKind::kSoftmax;
     const int x = use(input(n, 0));
     const size_t rank = shape(x).size();
@@ -527,7 +530,7 @@ class Builder {
   // Ops that do arithmetic on float values refuse int8/uint8 tensors: adding or scaling
   // quantized values needs their scales, i.e. a QLinear op. Reshape, Flatten and MaxPool are
   // exact on quantized values and run them as they are.
-  void check_int8_use(const NodeDesc& n) const {
+  void check_int8_use(const NodeSnapshot& n) const {
     static const std::map<std::string, std::string> kQLinear = {
         {"Add", "QLinearAdd"},
         {"Mul", "QLinearMul"},
@@ -545,8 +548,8 @@ class Builder {
       return;
     }
     bool int8 = false;
-    for (const ValueDesc& v : n.inputs) int8 |= v.present() && is_quant_dtype(v.dtype);
-    for (const ValueDesc& v : n.outputs) int8 |= v.present() && is_quant_dtype(v.dtype);
+    for (const ValueSnapshot& v : n.inputs) int8 |= v.present() && is_quant_dtype(v.dtype);
+    for (const ValueSnapshot& v : n.outputs) int8 |= v.present() && is_quant_dtype(v.dtype);
     if (!int8) return;
     auto it = kQLinear.find(t);
     refuse(t + " on int8 tensors needs requantization" +
@@ -556,7 +559,7 @@ class Builder {
   }
 
   // A quantization parameter must be a constant npu_sim can fold into its commands.
-  static const ValueDesc& quant_param(const ValueDesc& v, const char* what) {
+  static const ValueSnapshot& quant_param(const ValueSnapshot& v, const char* what) {
     if (!v.is_const) {
       refuse(std::string(what) + " " + value_label(v) +
              " is not a constant; npu_sim needs constant quantization parameters");
@@ -566,31 +569,32 @@ class Builder {
 
   // The values of a constant float32 scale: one (per tensor) or `count` (per channel, when
   // count > 0), else refused with `per_axis` explaining what npu_sim runs.
-  static std::vector<float> scales(const ValueDesc& v, const char* what, int64_t count,
+  static std::vector<float> scales(const ValueSnapshot& v, const char* what, int64_t count,
                                    const std::string& per_axis) {
     quant_param(v, what);
-    if (v.dtype != INFER_DTYPE_FLOAT32 || !v.has_data) {
+    if (v.dtype != INFER_DTYPE_FLOAT32 || !v.has_data()) {
       refuse(std::string(what) + " " + value_label(v) + " has dtype " +
              plugin::dtype_name(v.dtype) + "; npu_sim needs float32 scales");
     }
     check_param_size(v, what, count, per_axis);
-    return v.f32;
+    return v.floats();
   }
 
   // The values of a constant zero point, whose dtype must be the quantized operand's.
-  static std::vector<int32_t> zero_points(const ValueDesc& v, const char* what, Elem operand,
+  static std::vector<int32_t> zero_points(const ValueSnapshot& v, const char* what, Elem operand,
                                           int64_t count, const std::string& per_axis) {
     quant_param(v, what);
-    if (!is_quant_dtype(v.dtype) || elem_of(v) != operand || !v.has_data) {
+    if (!is_quant_dtype(v.dtype) || elem_of(v) != operand || !v.has_data()) {
       refuse(std::string(what) + " " + value_label(v) + " has dtype " +
              plugin::dtype_name(v.dtype) + " but its operand is " +
              plugin::dtype_name(host_dtype(operand)) + "; they must match");
     }
     check_param_size(v, what, count, per_axis);
-    return {v.i64.begin(), v.i64.end()};
+    const std::vector<int64_t> zp = v.ints();
+    return {zp.begin(), zp.end()};
   }
 
-  static void check_param_size(const ValueDesc& v, const char* what, int64_t count,
+  static void check_param_size(const ValueSnapshot& v, const char* what, int64_t count,
                                const std::string& per_axis) {
     const int64_t n = numel(v.dims);
     if (n == 1) return;
@@ -608,14 +612,14 @@ class Builder {
     return t == INFER_DTYPE_INT8 ? Elem::kI8 : Elem::kU8;
   }
 
-  void check_per_tensor_attrs(const NodeDesc& n) const {
+  void check_per_tensor_attrs(const NodeSnapshot& n) const {
     if (opset_ >= 21 && n.attr_int("block_size", 0) != 0) {
       refuse("blocked quantization (block_size " + std::to_string(n.attr_int("block_size", 0)) +
              ") is not supported by npu_sim");
     }
   }
 
-  Op quantize(const NodeDesc& n, Op& op) {
+  Op quantize(const NodeSnapshot& n, Op& op) {
     op.kind = OpKind::kQuantize;
     op.quantized = true;
     check_per_tensor_attrs(n);
@@ -645,7 +649,7 @@ class Builder {
     return op;
   }
 
-  Op dequantize(const NodeDesc& n, Op& op) {
+  Op dequantize(const NodeSnapshot& n, Op& op) {
     op.kind = OpKind::kDequantize;
     op.quantized = true;
     check_per_tensor_attrs(n);
@@ -665,7 +669,7 @@ class Builder {
 
   // The per-channel records of a QLinear op: bias, multiplier x_scale * w_scale / y_scale in
   // float32 (as the cpu backend and ONNX Runtime's reference compute it), weight zero point.
-  int channel_records(const NodeDesc& n, int64_t channels, float x_scale,
+  int channel_records(const NodeSnapshot& n, int64_t channels, float x_scale,
                       const std::vector<float>& w_scale, const std::vector<int32_t>& w_zp,
                       float y_scale, const std::vector<int64_t>& bias) {
     Tensor t{n.name + ".requant", {channels, kChannelRecord}, Elem::kI32, true, {}};
@@ -685,7 +689,7 @@ class Builder {
 
   // The quantized operand at input i, with its scale (i + 1) and zero point (i + 2), both per
   // tensor.
-  int quant_operand(const NodeDesc& n, size_t i, const char* what, float& scale, int32_t& zp) {
+  int quant_operand(const NodeSnapshot& n, size_t i, const char* what, float& scale, int32_t& zp) {
     const Elem e = quant_elem(input(n, i).dtype, n.op_type + " " + what + " of dtype");
     const std::string per_axis = std::string("per-axis ") + what + " quantization";
     scale = scales(input(n, i + 1), "scale", 0, per_axis)[0];
@@ -693,7 +697,7 @@ class Builder {
     return use(input(n, i));
   }
 
-  Op qlinear_conv(const NodeDesc& n, Op& op) {
+  Op qlinear_conv(const NodeSnapshot& n, Op& op) {
     op.kind = OpKind::kConv;
     op.quantized = true;
     float xs = 1, ys = 1;
@@ -711,15 +715,15 @@ class Builder {
     y_zp = zero_points(input(n, 7), "y_zero_point", ye, 0, "per-axis output quantization")[0];
     std::vector<int64_t> bias;
     if (has_input(n, 8)) {
-      const ValueDesc& bv = n.inputs[8];
+      const ValueSnapshot& bv = n.inputs[8];
       if (!bv.is_const) refuse("bias " + value_label(bv) + " is not a constant initializer");
-      if (bv.dtype != INFER_DTYPE_INT32 || !bv.has_data) {
+      if (bv.dtype != INFER_DTYPE_INT32 || !bv.has_data()) {
         refuse("bias " + value_label(bv) + " has dtype " + plugin::dtype_name(bv.dtype) +
                "; QLinearConv's bias must be int32");
       }
-      if (bv.dims != Shape{m} || static_cast<int64_t>(bv.i64.size()) != m)
+      bias = bv.ints();
+      if (bv.dims != Shape{m} || static_cast<int64_t>(bias.size()) != m)
         malformed("bias shape " + shape_str(bv.dims));
-      bias = bv.i64;
     }
     op.out_zp = y_zp;
     op.in = {x, w, channel_records(n, m, xs, ws, wzp, ys, bias)};
@@ -727,7 +731,7 @@ class Builder {
     return op;
   }
 
-  Op qlinear_matmul(const NodeDesc& n, Op& op) {
+  Op qlinear_matmul(const NodeSnapshot& n, Op& op) {
     op.kind = OpKind::kMatMul;
     op.quantized = true;
     float as = 1;
@@ -754,19 +758,19 @@ class Builder {
 
 }  // namespace
 
-Network build_network(std::span<const NodeDesc> nodes, std::span<const ValueDesc> inputs,
-                      std::span<const ValueDesc> outputs, int64_t opset) {
+Network build_network(std::span<const NodeSnapshot> nodes, std::span<const ValueSnapshot> inputs,
+                      std::span<const ValueSnapshot> outputs, int64_t opset) {
   Network net;
   Builder b(net, opset);
-  for (const ValueDesc& v : inputs) net.inputs.push_back(b.add_input(v));
-  for (const NodeDesc& n : nodes) {
+  for (const ValueSnapshot& v : inputs) net.inputs.push_back(b.add_input(v));
+  for (const NodeSnapshot& n : nodes) {
     try {
       net.ops.push_back(b.build(n));
     } catch (const PluginError& e) {
       throw PluginError(e.code, n.describe() + ": " + e.message);
     }
   }
-  for (const ValueDesc& v : outputs) {
+  for (const ValueSnapshot& v : outputs) {
     int t = b.find(v.id);
     if (t < 0) t = b.use(v);  // a constant passed straight through
     net.outputs.push_back(t);

@@ -1,6 +1,6 @@
 // The network a partition compiles: npu_sim's own op list with static shapes, attributes,
-// element types and weights (fp16, or int8/uint8 as given), built from NodeDescs. Building it is
-// also the capability check: whatever build_network() rejects is refused, with the same reason.
+// element types and weights (fp16, or int8/uint8 as given), built from NodeSnapshots. Building it
+// is also the capability check: whatever build_network() rejects is refused, with the same reason.
 #ifndef INFER_PLUGINS_NPU_SIM_NETWORK_H_
 #define INFER_PLUGINS_NPU_SIM_NETWORK_H_
 
@@ -10,9 +10,14 @@
 #include <string>
 #include <vector>
 
-#include "node_desc.h"
+#include "infer/node_snapshot.hpp"
 
 namespace infer::npu_sim {
+
+// The plugin SDK's host-free node copies: plugin.cc reads them, the tests build them.
+using plugin::AttrSnapshot;
+using plugin::NodeSnapshot;
+using plugin::ValueSnapshot;
 
 using Shape = std::vector<int64_t>;
 // Highest tensor rank the DMA descriptors address.
@@ -101,8 +106,8 @@ struct Network {
 // Builds the network of `nodes` (topologically ordered) with the given boundary values.
 // Throws PluginError: INFER_UNIMPLEMENTED with "<node>: <reason>" for what npu_sim does not
 // run, INFER_INVALID_ARGUMENT / INFER_INVALID_MODEL for malformed input.
-Network build_network(std::span<const NodeDesc> nodes, std::span<const ValueDesc> inputs,
-                      std::span<const ValueDesc> outputs, int64_t opset);
+Network build_network(std::span<const NodeSnapshot> nodes, std::span<const ValueSnapshot> inputs,
+                      std::span<const ValueSnapshot> outputs, int64_t opset);
 
 }  // namespace infer::npu_sim
 

@@ -13,11 +13,9 @@
 #include <type_traits>
 
 #include "infer/plugin_cxx.hpp"
+#include "kernels/cl_error.h"  // cl_error_name
 
 namespace infer::opencl {
-
-// "CL_OUT_OF_RESOURCES" for -5; "CL error -1234" for codes it does not know.
-std::string cl_error_name(cl_int err);
 
 // Throws PluginError naming the call and the error when err is not CL_SUCCESS.
 void check_cl(cl_int err, const char* call);

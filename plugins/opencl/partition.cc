@@ -20,16 +20,14 @@ struct CompiledPartition::RunState {
 CompiledPartition::CompiledPartition(const Device& device) : device_(device) {}
 CompiledPartition::~CompiledPartition() = default;
 
-std::unique_ptr<CompiledPartition> CompiledPartition::compile(const Device& device,
-                                                              ProgramCache& cache,
-                                                              const std::vector<Node>& nodes,
-                                                              const std::vector<Value>& inputs,
-                                                              const std::vector<Value>& outputs,
-                                                              const std::string& cache_dir) {
+std::unique_ptr<CompiledPartition> CompiledPartition::compile(
+    const Device& device, ProgramCache& cache, const std::vector<NodeSnapshot>& nodes,
+    const std::vector<ValueSnapshot>& inputs, const std::vector<ValueSnapshot>& outputs,
+    const std::string& cache_dir) {
   std::unique_ptr<CompiledPartition> p(new CompiledPartition(device));
   Plan& plan = p->plan_;
   std::map<size_t, size_t> value_storage;
-  for (const Value& v : inputs) {
+  for (const ValueSnapshot& v : inputs) {
     if (!v.is_static()) {
       throw PluginError(INFER_UNIMPLEMENTED,
                         "opencl: partition input '" + v.name + "' has a dynamic shape");
@@ -49,7 +47,7 @@ std::unique_ptr<CompiledPartition> CompiledPartition::compile(const Device& devi
                                              : plan.programs_built);
     return program;
   };
-  for (const Node& node : nodes) {
+  for (const NodeSnapshot& node : nodes) {
     if (std::string why = refusal_reason(node); !why.empty()) {
       throw PluginError(INFER_UNIMPLEMENTED, "opencl: " + why);
     }
@@ -58,7 +56,7 @@ std::unique_ptr<CompiledPartition> CompiledPartition::compile(const Device& devi
     l.device = device.id();
     find_op(node)->lower(l);
   }
-  for (const Value& v : outputs) {
+  for (const ValueSnapshot& v : outputs) {
     auto it = value_storage.find(v.id);
     if (it == value_storage.end()) {
       throw PluginError(INFER_INVALID_ARGUMENT,

@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "device.h"
-#include "node_desc.h"
 #include "plan.h"
 #include "program_cache.h"
 
@@ -24,9 +23,9 @@ class CompiledPartition {
   // nodes are topologically ordered; inputs/outputs are the partition's boundary values.
   // Throws PluginError for a node the backend cannot run (with the refusal reason).
   static std::unique_ptr<CompiledPartition> compile(const Device& device, ProgramCache& cache,
-                                                    const std::vector<Node>& nodes,
-                                                    const std::vector<Value>& inputs,
-                                                    const std::vector<Value>& outputs,
+                                                    const std::vector<NodeSnapshot>& nodes,
+                                                    const std::vector<ValueSnapshot>& inputs,
+                                                    const std::vector<ValueSnapshot>& outputs,
                                                     const std::string& cache_dir);
 
   ~CompiledPartition();

@@ -28,7 +28,7 @@ Arg Lowering::input(size_t i) {
     throw PluginError(INFER_INVALID_MODEL,
                       node_.describe() + ": input " + std::to_string(i) + " is missing");
   }
-  const Value& v = node_.inputs[i];
+  const ValueSnapshot& v = node_.inputs[i];
   if (auto it = value_storage_.find(v.id); it != value_storage_.end())
     return Arg::buffer(it->second);
   if (!v.is_const) {
@@ -42,7 +42,7 @@ Arg Lowering::input(size_t i) {
 }
 
 Arg Lowering::output(size_t i) {
-  const Value& v = node_.outputs.at(i);
+  const ValueSnapshot& v = node_.outputs.at(i);
   const size_t bytes = static_cast<size_t>(v.numel()) * sizeof(float);
   const size_t s = new_storage(Storage::Kind::kActivation, bytes);
   value_storage_[v.id] = s;

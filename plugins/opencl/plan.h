@@ -13,10 +13,15 @@
 #include <vector>
 
 #include "cl_api.h"
+#include "infer/node_snapshot.hpp"
 #include "kernels/gemm_conv.h"  // ProgramBuilder
-#include "node_desc.h"
 
 namespace infer::opencl {
+
+// The plugin SDK's host-free node copies: plugin.cc reads them, the tests build them.
+using plugin::AttrSnapshot;
+using plugin::NodeSnapshot;
+using plugin::ValueSnapshot;
 
 constexpr size_t kNone = static_cast<size_t>(-1);
 
@@ -86,10 +91,10 @@ class Lowering {
  public:
   // value_storage maps graph value ids to storages and grows as nodes are lowered.
   Lowering(Plan& plan, ProgramBuilder build, std::map<size_t, size_t>& value_storage,
-           const Node& node)
+           const NodeSnapshot& node)
       : plan_(plan), build_(std::move(build)), value_storage_(value_storage), node_(node) {}
 
-  const Node& node() const { return node_; }
+  const NodeSnapshot& node() const { return node_; }
   // The device, for ops whose kernel objects are built at compile (GEMM, convolution).
   cl_context context = nullptr;
   cl_device_id device = nullptr;
@@ -118,7 +123,7 @@ class Lowering {
   Plan& plan_;
   ProgramBuilder build_;
   std::map<size_t, size_t>& value_storage_;
-  const Node& node_;
+  const NodeSnapshot& node_;
 };
 
 }  // namespace infer::opencl

@@ -1,16 +1,15 @@
-// The opencl backend plugin: the ABI entry points. This shell reads host graphs into Nodes,
+// The opencl backend plugin: the ABI entry points. This shell reads host graphs into NodeSnapshots,
 // turns exceptions into statuses and owns the device and program cache; the work happens in
 // CompiledPartition and the ops.
-#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdlib>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <type_traits>
 
 #include "device.h"
+#include "infer/node_snapshot.hpp"
 #include "infer/plugin_api.h"
 #include "infer/plugin_cxx.hpp"
 #include "ops/op.h"
@@ -42,85 +41,8 @@ const DeviceSearch& default_search() {
   return search;
 }
 
-void check_status(const infer_host_api* host, infer_status* st) {
-  if (!st) return;
-  PluginError e(host->status_code(st), host->status_message(st));
-  host->status_release(st);
-  throw e;
-}
-
-Value read_value(const infer_host_api* host, const infer_graph* g, size_t id) {
-  Value v;
-  if (id == INFER_NO_VALUE) return v;
-  if (id >= host->graph_value_count(g)) {
-    throw PluginError(INFER_INVALID_ARGUMENT, "opencl: unknown value id " + std::to_string(id));
-  }
-  infer_value_info info{};
-  info.struct_size = sizeof(info);
-  check_status(host, host->value_info(g, id, &info));
-  v.id = id;
-  v.name = info.name ? info.name : "";
-  v.dtype = info.dtype;
-  v.rank_known = info.rank != INFER_RANK_UNKNOWN;
-  if (v.rank_known && info.rank) v.dims.assign(info.dims, info.dims + info.rank);
-  v.is_const = info.is_constant != 0;
-  if (v.is_const) {
-    const infer_tensor_view& t = info.constant;
-    v.dtype = t.dtype;
-    v.rank_known = true;
-    v.dims.assign(t.shape, t.shape + t.rank);
-    const size_t es = plugin::dtype_size(t.dtype);
-    if (es && t.nbytes == static_cast<size_t>(v.numel()) * es && (t.nbytes == 0 || t.data)) {
-      const auto* p = static_cast<const unsigned char*>(t.data);
-      v.data.assign(p, p + t.nbytes);
-    }
-  }
-  return v;
-}
-
-Node read_node(const infer_host_api* host, const infer_graph* g, size_t node) {
-  const plugin::NodeView view(host, g, node);
-  Node n;
-  n.op_type = view.op_type();
-  n.domain = view.domain();
-  n.name = view.name();
-  const int64_t opset = host->graph_opset(g, "");
-  n.opset = opset > 0 ? opset : 21;  // a hand-built graph imports none: current semantics
-  for (size_t i = 0; i < view.input_count(); ++i)
-    n.inputs.push_back(read_value(host, g, view.input(i)));
-  for (size_t i = 0; i < view.output_count(); ++i)
-    n.outputs.push_back(read_value(host, g, view.output(i)));
-  for (size_t i = 0; i < host->node_attr_count(g, node); ++i) {
-    const char* key = host->node_attr_name(g, node, i);
-    infer_attr_view a{};
-    if (!key || !host->node_attr(g, node, key, &a)) continue;
-    Attr d;
-    d.type = a.type;
-    d.i = a.i;
-    d.f = a.f;
-    if (a.type == INFER_ATTR_STRING && a.s) d.s.assign(a.s, a.s_len);
-    if (a.type == INFER_ATTR_INTS && a.ints) d.ints.assign(a.ints, a.ints + a.count);
-    if (a.type == INFER_ATTR_FLOATS && a.floats) d.floats.assign(a.floats, a.floats + a.count);
-    n.attrs[key] = std::move(d);
-  }
-  return n;
-}
-
-void check_node_ids(const infer_host_api* host, const infer_graph* g, const size_t* nodes,
-                    size_t n) {
-  if (n && !nodes) throw PluginError(INFER_INVALID_ARGUMENT, "opencl: node list is null");
-  const size_t count = host->graph_node_count(g);
-  for (size_t i = 0; i < n; ++i) {
-    if (nodes[i] >= count) {
-      throw PluginError(INFER_INVALID_ARGUMENT,
-                        "opencl: node id " + std::to_string(nodes[i]) + " is out of range");
-    }
-  }
-}
-
 void probe(infer_plugin_probe* out) {
   infer_plugin_probe p{};
-  p.struct_size = std::min(out->struct_size, sizeof(p));
   p.name = "opencl";
   p.vendor = "infer";
   p.version = "0.1.0";
@@ -129,7 +51,7 @@ void probe(infer_plugin_probe* out) {
   const DeviceSearch& s = default_search();
   p.score = s.found ? 5 : 0;  // behind cpu (10) unless the user names it
   p.score_reason = s.found ? nullptr : s.reason.c_str();
-  std::memcpy(out, &p, p.struct_size);
+  plugin::write_probe(p, out);
 }
 
 const char* config_value(const infer_host_api* host, const infer_config* cfg, const char* key) {
@@ -139,12 +61,8 @@ const char* config_value(const infer_host_api* host, const infer_config* cfg, co
 infer_status* init(const infer_host_api* host, const infer_config* cfg, void** out_state) {
   if (!host || !host->status_create) return nullptr;  // nothing to report an error with
   return plugin::guard(host, [&]() -> infer_status* {
-    constexpr size_t kNeeded = offsetof(infer_host_api, config_get) + sizeof(host->config_get);
-    if (host->abi_major != INFER_PLUGIN_ABI_MAJOR || host->struct_size < kNeeded) {
-      throw PluginError(INFER_ABI_MISMATCH, "opencl: host ABI " + std::to_string(host->abi_major) +
-                                                "." + std::to_string(host->abi_minor) +
-                                                " is not compatible");
-    }
+    plugin::check_host_abi(host, offsetof(infer_host_api, config_get) + sizeof(host->config_get),
+                           "opencl");
     if (!out_state) throw PluginError(INFER_INVALID_ARGUMENT, "out_plugin_state is null");
     const char* spec = config_value(host, cfg, "opencl.device");
     if (!spec) spec = std::getenv("INFER_OPENCL_DEVICE");
@@ -169,20 +87,9 @@ infer_status* get_capability(void* state, const infer_graph* g, const size_t* no
                              infer_capability* cap) {
   const infer_host_api* host = static_cast<Backend*>(state)->host;
   return plugin::guard(host, [&]() -> infer_status* {
-    check_node_ids(host, g, nodes, n);
-    for (size_t i = 0; i < n; ++i) {
-      std::string reason;
-      try {
-        reason = refusal_reason(read_node(host, g, nodes[i]));
-      } catch (const PluginError& e) {
-        reason = plugin::NodeView(host, g, nodes[i]).describe() + ": " + e.message;
-      }
-      if (reason.empty()) {
-        host->capability_claim(cap, nodes[i], 0);
-      } else {
-        host->capability_refuse(cap, nodes[i], reason.c_str());
-      }
-    }
+    plugin::check_node_ids(host, g, nodes, n, "opencl");
+    plugin::claim_or_refuse(host, g, {nodes, n}, cap,
+                            [](const NodeSnapshot& node) { return refusal_reason(node); });
     return nullptr;
   });
 }
@@ -195,15 +102,18 @@ infer_status* compile(void* state, const infer_graph* g, const size_t* nodes, si
   return plugin::guard(host, [&]() -> infer_status* {
     if (!out_partition) throw PluginError(INFER_INVALID_ARGUMENT, "out_partition is null");
     *out_partition = nullptr;
-    check_node_ids(host, g, nodes, n_nodes);
+    plugin::check_node_ids(host, g, nodes, n_nodes, "opencl");
     if ((n_inputs && !inputs) || (n_outputs && !outputs)) {
       throw PluginError(INFER_INVALID_ARGUMENT, "opencl: boundary value list is null");
     }
-    std::vector<Node> descs;
-    for (size_t i = 0; i < n_nodes; ++i) descs.push_back(read_node(host, g, nodes[i]));
-    std::vector<Value> ins, outs;
-    for (size_t i = 0; i < n_inputs; ++i) ins.push_back(read_value(host, g, inputs[i]));
-    for (size_t i = 0; i < n_outputs; ++i) outs.push_back(read_value(host, g, outputs[i]));
+    std::vector<NodeSnapshot> descs;
+    for (size_t i = 0; i < n_nodes; ++i)
+      descs.push_back(plugin::read_node_snapshot(host, g, nodes[i]));
+    std::vector<ValueSnapshot> ins, outs;
+    for (size_t i = 0; i < n_inputs; ++i)
+      ins.push_back(plugin::read_value_snapshot(host, g, inputs[i]));
+    for (size_t i = 0; i < n_outputs; ++i)
+      outs.push_back(plugin::read_value_snapshot(host, g, outputs[i]));
     const char* dir = config_value(host, cfg, "opencl.cache_dir");
     auto p = std::make_unique<Partition>();
     p->host = host;
@@ -223,8 +133,8 @@ infer_status* run(void* partition, const infer_tensor_view* inputs, size_t n_inp
     if (n_inputs && !inputs) throw PluginError(INFER_INVALID_ARGUMENT, "opencl: inputs are null");
     p->compiled->run({inputs, n_inputs}, [&](size_t index, const std::vector<int64_t>& shape) {
       void* data = nullptr;
-      check_status(host, host->run_allocate_output(ctx, index, INFER_DTYPE_FLOAT32, shape.size(),
-                                                   shape.data(), &data));
+      plugin::check_status(host, host->run_allocate_output(ctx, index, INFER_DTYPE_FLOAT32,
+                                                           shape.size(), shape.data(), &data));
       return data;
     });
     return nullptr;
@@ -237,13 +147,7 @@ size_t describe_partition(void* partition, char* buf, size_t len) {
   try {
     const auto* p = static_cast<const Partition*>(partition);
     if (!p) return 0;
-    const std::string text = p->compiled->describe();
-    if (buf && len) {
-      const size_t n = std::min(len - 1, text.size());
-      std::memcpy(buf, text.data(), n);
-      buf[n] = '\0';
-    }
-    return text.size();
+    return plugin::copy_report_text(p->compiled->describe(), buf, len);
   } catch (...) {
     return 0;  // no exception crosses the ABI; an empty account is harmless
   }

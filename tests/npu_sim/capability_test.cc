@@ -11,7 +11,7 @@ std::string reason_for(GraphBuilder& gb, const NpuConfig& cfg = {}, int64_t opse
 
 void conv_node(GraphBuilder& gb, int64_t k, int64_t stride, Shape xs = {1, 4, 32, 32},
                int64_t m = 4) {
-  const ValueDesc x = gb.value("x", xs);
+  const ValueSnapshot x = gb.value("x", xs);
   const int64_t out = (xs[2] - k) / stride + 1;
   const Shape ws{m, xs[1], k, k};
   gb.node("Conv", {x, gb.constant("w", ws, std::vector<float>(static_cast<size_t>(numel(ws))))},

@@ -13,7 +13,7 @@ std::unique_ptr<Program> conv_program(const NpuConfig& cfg, int64_t channels, in
   std::mt19937 rng(1);
   GraphBuilder gb;
   const Shape xs{1, channels, size, size}, ws{out_channels, channels, 3, 3};
-  const ValueDesc x = gb.input("x", xs, {}), y = gb.value("y", {1, out_channels, size, size});
+  const ValueSnapshot x = gb.input("x", xs, {}), y = gb.value("y", {1, out_channels, size, size});
   gb.node("Conv", {x, gb.constant("w", ws, random_values(static_cast<size_t>(numel(ws)), rng))},
           {y}, {{"pads", attr_ints({1, 1, 1, 1})}});
   gb.outputs = {y};

@@ -19,17 +19,17 @@ namespace {
 
 using IVec = std::vector<int64_t>;
 
-ValueDesc quant_const(GraphBuilder& gb, const std::string& name, Shape dims, infer_dtype t,
-                      IVec data) {
-  ValueDesc v = gb.value(name, std::move(dims), t);
-  v.is_const = v.has_data = true;
-  v.i64 = std::move(data);
+ValueSnapshot quant_const(GraphBuilder& gb, const std::string& name, Shape dims, infer_dtype t,
+                          IVec data) {
+  ValueSnapshot v = gb.value(name, std::move(dims), t);
+  v.is_const = true;
+  v.set_ints(data);
   return v;
 }
-ValueDesc scalar_f(GraphBuilder& gb, const std::string& name, float v) {
+ValueSnapshot scalar_f(GraphBuilder& gb, const std::string& name, float v) {
   return gb.constant(name, {}, {v});
 }
-ValueDesc scalar_q(GraphBuilder& gb, const std::string& name, infer_dtype t, int64_t v) {
+ValueSnapshot scalar_q(GraphBuilder& gb, const std::string& name, infer_dtype t, int64_t v) {
   return quant_const(gb, name, {}, t, {v});
 }
 
@@ -133,18 +133,18 @@ void check_qconv(const QConvCase& c, const NpuConfig& cfg, uint64_t* cycles = nu
   for (int64_t i = 0; i < c.m; ++i) bias.push_back((i * 997) % 4001 - 2000);
   const Shape pshape = c.per_channel ? Shape{c.m} : Shape{};
 
-  ValueDesc x = gb.value("x", c.xs, c.xt);
+  ValueSnapshot x = gb.value("x", c.xs, c.xt);
   gb.inputs.push_back(x);
-  std::vector<ValueDesc> ins{x,
-                             scalar_f(gb, "xs", x_scale),
-                             scalar_q(gb, "xzp", c.xt, x_zp),
-                             quant_const(gb, "w", ws, c.wt, wd),
-                             gb.constant("ws", pshape, w_scale),
-                             quant_const(gb, "wzp", pshape, c.wt, w_zp),
-                             scalar_f(gb, "ys", y_scale),
-                             scalar_q(gb, "yzp", c.xt, y_zp)};
+  std::vector<ValueSnapshot> ins{x,
+                                 scalar_f(gb, "xs", x_scale),
+                                 scalar_q(gb, "xzp", c.xt, x_zp),
+                                 quant_const(gb, "w", ws, c.wt, wd),
+                                 gb.constant("ws", pshape, w_scale),
+                                 quant_const(gb, "wzp", pshape, c.wt, w_zp),
+                                 scalar_f(gb, "ys", y_scale),
+                                 scalar_q(gb, "yzp", c.xt, y_zp)};
   if (c.bias) ins.push_back(quant_const(gb, "b", {c.m}, INFER_DTYPE_INT32, bias));
-  const ValueDesc y = gb.value("y", ys, c.xt);
+  const ValueSnapshot y = gb.value("y", ys, c.xt);
   gb.node("QLinearConv", ins, {y},
           {{"strides", attr_ints({c.stride, c.stride})},
            {"pads", attr_ints({c.pad, c.pad, c.pad, c.pad})},
@@ -243,12 +243,12 @@ void check_qmatmul(Shape as, Shape bs, infer_dtype at, infer_dtype bt, bool per_
       b_zp.push_back((bt == INFER_DTYPE_UINT8 ? 128 : 0) + j % 3 - 1);
     }
   }
-  ValueDesc a = gb.value("a", as, at);
+  ValueSnapshot a = gb.value("a", as, at);
   gb.inputs.push_back(a);
-  ValueDesc b = b_const ? quant_const(gb, "b", bs, bt, bd) : gb.value("b", bs, bt);
+  ValueSnapshot b = b_const ? quant_const(gb, "b", bs, bt, bd) : gb.value("b", bs, bt);
   if (!b_const) gb.inputs.push_back(b);
   const Shape pshape = per_column ? Shape{n} : Shape{};
-  const ValueDesc y = gb.value("y", ys, at);
+  const ValueSnapshot y = gb.value("y", ys, at);
   gb.node("QLinearMatMul",
           {a, scalar_f(gb, "as", a_scale), scalar_q(gb, "azp", at, a_zp), b,
            gb.constant("bs", pshape, b_scale), quant_const(gb, "bzp", pshape, bt, b_zp),
@@ -308,8 +308,8 @@ TEST(Int8, QuantizeDequantizeRoundTrip) {
       xd.resize(2000, 0.3f);
       GraphBuilder gb;
       const Shape s{4, 500};
-      const ValueDesc x = gb.input("x", s, xd);
-      const ValueDesc q = gb.value("q", s, t), y = gb.value("y", s);
+      const ValueSnapshot x = gb.input("x", s, xd);
+      const ValueSnapshot q = gb.value("q", s, t), y = gb.value("y", s);
       gb.node("QuantizeLinear", {x, scalar_f(gb, "s", scale), scalar_q(gb, "zp", t, zp)}, {q});
       gb.node("DequantizeLinear", {q, scalar_f(gb, "s2", scale), scalar_q(gb, "zp2", t, zp)}, {y});
       gb.outputs = {q, y};
@@ -343,9 +343,9 @@ TEST(Int8, MaxPoolAndReshape) {
     GraphBuilder gb;
     const Shape xs{1, 6, 9, 9}, ps{1, 6, 5, 5};
     const IVec xd = random_q(static_cast<size_t>(numel(xs)), t, rng);
-    ValueDesc x = gb.value("x", xs, t);
+    ValueSnapshot x = gb.value("x", xs, t);
     gb.inputs.push_back(x);
-    const ValueDesc p = gb.value("p", ps, t), f = gb.value("f", {1, 150}, t);
+    const ValueSnapshot p = gb.value("p", ps, t), f = gb.value("f", {1, 150}, t);
     gb.node("MaxPool", {x}, {p},
             {{"kernel_shape", attr_ints({3, 3})},
              {"strides", attr_ints({2, 2})},
@@ -388,7 +388,7 @@ TEST(Int8, CostModelChargesLessThanFp16) {
   std::mt19937 rng(1);
   GraphBuilder gb;
   const Shape xs{1, 64, 28, 28}, ws{64, 64, 3, 3};
-  const ValueDesc x = gb.input("x", xs, {}), y = gb.value("y", {1, 64, 28, 28});
+  const ValueSnapshot x = gb.input("x", xs, {}), y = gb.value("y", {1, 64, 28, 28});
   gb.node("Conv",
           {x, gb.constant("w", ws, random_values(static_cast<size_t>(numel(ws)), rng)),
            gb.constant("b", {64}, random_values(64, rng))},
@@ -406,7 +406,7 @@ TEST(Int8, CostModelChargesLessThanFp16) {
 TEST(Int8, ReportCountsInt8Commands) {
   GraphBuilder gb;
   const Shape s{2, 64};
-  const ValueDesc x = gb.input("x", s, {}), q = gb.value("q", s, INFER_DTYPE_INT8);
+  const ValueSnapshot x = gb.input("x", s, {}), q = gb.value("q", s, INFER_DTYPE_INT8);
   gb.node("QuantizeLinear", {x, scalar_f(gb, "s", 0.1f), scalar_q(gb, "z", INFER_DTYPE_INT8, 0)},
           {q});
   gb.outputs = {q};
@@ -417,9 +417,10 @@ TEST(Int8, ReportCountsInt8Commands) {
 
 // --- refusals ------------------------------------------------------------------------------
 
-std::string reason_of(const NodeDesc& n) { return refusal_reason(n, 13, NpuConfig{}); }
+std::string reason_of(const NodeSnapshot& n) { return refusal_reason(n, 13, NpuConfig{}); }
 
-NodeDesc quantize_node(GraphBuilder& gb, ValueDesc scale, ValueDesc zp, infer_dtype out) {
+NodeSnapshot quantize_node(GraphBuilder& gb, ValueSnapshot scale, ValueSnapshot zp,
+                           infer_dtype out) {
   gb.node("QuantizeLinear", {gb.value("x", {1, 4, 8, 8}), scale, zp},
           {gb.value("q", {1, 4, 8, 8}, out)});
   return gb.nodes.back();
@@ -439,7 +440,7 @@ TEST(Int8Capability, QuantizeLinearRefusals) {
                                     INFER_DTYPE_INT8)),
             "QuantizeLinear node 'QuantizeLinear2': scale 's' is not a constant; npu_sim needs "
             "constant quantization parameters");
-  ValueDesc z16 = scalar_q(gb, "z", INFER_DTYPE_INT16, 0);
+  ValueSnapshot z16 = scalar_q(gb, "z", INFER_DTYPE_INT16, 0);
   EXPECT_EQ(reason_of(quantize_node(gb, scalar_f(gb, "s", 0.1f), z16, INFER_DTYPE_INT16)),
             "QuantizeLinear node 'QuantizeLinear3': QuantizeLinear to int16 is not supported by "
             "npu_sim; only int8 and uint8");
@@ -474,7 +475,7 @@ TEST(Int8Capability, Int32DequantizeAndInt8Add) {
 TEST(Int8Capability, QLinearConvPerAxisInputAndFloatBias) {
   GraphBuilder gb;
   const auto t = INFER_DTYPE_UINT8;
-  auto node = [&](ValueDesc x_scale, ValueDesc bias) {
+  auto node = [&](ValueSnapshot x_scale, ValueSnapshot bias) {
     gb.node("QLinearConv",
             {gb.value("x", {1, 4, 8, 8}, t), x_scale, scalar_q(gb, "xz", t, 0),
              quant_const(gb, "w", {4, 4, 1, 1}, INFER_DTYPE_INT8, IVec(16, 1)),
@@ -485,7 +486,7 @@ TEST(Int8Capability, QLinearConvPerAxisInputAndFloatBias) {
   };
   EXPECT_EQ(node(scalar_f(gb, "xs", 0.1f), quant_const(gb, "b", {4}, INFER_DTYPE_INT32, IVec(4))),
             "");
-  EXPECT_EQ(node(gb.constant("xs", {4}, {1, 1, 1, 1}), ValueDesc{}),
+  EXPECT_EQ(node(gb.constant("xs", {4}, {1, 1, 1, 1}), ValueSnapshot{}),
             "QLinearConv node 'QLinearConv1': per-axis input quantization (scale 'xs' of shape "
             "[4]) is not supported by npu_sim");
   EXPECT_EQ(node(scalar_f(gb, "xs", 0.1f), gb.constant("b", {4}, {1, 1, 1, 1})),

@@ -36,15 +36,15 @@ void check_conv(const NpuConfig& cfg, std::mt19937& rng, Shape xs, int64_t m, in
   const auto xd = random_values(static_cast<size_t>(numel(xs)), rng);
   const auto wd = random_values(static_cast<size_t>(numel(ws)), rng, -0.5f, 0.5f);
   const auto bd = random_values(static_cast<size_t>(m), rng);
-  const ValueDesc x = gb.input("x", xs, xd);
-  std::vector<ValueDesc> ins{x, gb.constant("w", ws, wd)};
+  const ValueSnapshot x = gb.input("x", xs, xd);
+  std::vector<ValueSnapshot> ins{x, gb.constant("w", ws, wd)};
   if (bias) ins.push_back(gb.constant("b", {m}, bd));
-  const ValueDesc y = gb.value("y", ys);
+  const ValueSnapshot y = gb.value("y", ys);
   gb.node("Conv", ins, {y},
           {{"strides", attr_ints({s, s})},
            {"pads", attr_ints({pad, pad, pad, pad})},
            {"group", attr_i(group)}});
-  ValueDesc out = y;
+  ValueSnapshot out = y;
   if (relu) {
     out = gb.value("r", ys);
     gb.node("Relu", {y}, {out});
@@ -83,7 +83,7 @@ TEST_P(OpsTest, ConvClipAsymmetricPads) {
   const Shape xs{1, 4, 9, 11}, ws{6, 4, 3, 3}, ys{1, 6, 4, 6};
   const auto xd = random_values(static_cast<size_t>(numel(xs)), rng, -4, 4);
   const auto wd = random_values(static_cast<size_t>(numel(ws)), rng);
-  const ValueDesc x = gb.input("x", xs, xd), y = gb.value("y", ys), z = gb.value("z", ys);
+  const ValueSnapshot x = gb.input("x", xs, xd), y = gb.value("y", ys), z = gb.value("z", ys);
   gb.node("Conv", {x, gb.constant("w", ws, wd)}, {y},
           {{"strides", attr_ints({2, 2})}, {"pads", attr_ints({0, 1, 1, 1})}});
   gb.node("Clip", {y, gb.constant("lo", {}, {0.0f}), gb.constant("hi", {}, {6.0f})}, {z});
@@ -100,7 +100,7 @@ TEST_P(OpsTest, GemmTransBWithBias) {
   const int64_t m = 37, k = 300, n = 130;
   const auto ad = random_values(m * k, rng), bd = random_values(n * k, rng),
              cd = random_values(n, rng);
-  const ValueDesc a = gb.input("a", {m, k}, ad), y = gb.value("y", {m, n});
+  const ValueSnapshot a = gb.input("a", {m, k}, ad), y = gb.value("y", {m, n});
   gb.node("Gemm", {a, gb.constant("b", {n, k}, bd), gb.constant("c", {n}, cd)}, {y},
           {{"transB", attr_i(1)}, {"alpha", attr_f(0.5f)}, {"beta", attr_f(2.0f)}});
   gb.outputs = {y};
@@ -113,8 +113,8 @@ TEST_P(OpsTest, GemmTransAActivationB) {
   GraphBuilder gb;
   const int64_t m = 20, k = 33, n = 17;
   const auto ad = random_values(k * m, rng), bd = random_values(k * n, rng);
-  const ValueDesc a = gb.input("a", {k, m}, ad), b = gb.input("b", {k, n}, bd);
-  const ValueDesc y = gb.value("y", {m, n}), z = gb.value("z", {m, n});
+  const ValueSnapshot a = gb.input("a", {k, m}, ad), b = gb.input("b", {k, n}, bd);
+  const ValueSnapshot y = gb.value("y", {m, n}), z = gb.value("z", {m, n});
   gb.node("Gemm", {a, b}, {y}, {{"transA", attr_i(1)}});
   gb.node("Sigmoid", {y}, {z});
   gb.outputs = {z};
@@ -127,7 +127,7 @@ TEST_P(OpsTest, BigGemm) {
   GraphBuilder gb;
   const int64_t m = 64, k = 1024, n = 256;
   const auto ad = random_values(m * k, rng), bd = random_values(k * n, rng);
-  const ValueDesc a = gb.input("a", {m, k}, ad), y = gb.value("y", {m, n});
+  const ValueSnapshot a = gb.input("a", {m, k}, ad), y = gb.value("y", {m, n});
   gb.node("MatMul", {a, gb.constant("b", {k, n}, bd)}, {y});
   gb.outputs = {y};
   const Vec want = ref_matmul(rounded(ad), {m, k}, rounded(bd), {k, n}, {m, n});
@@ -143,7 +143,7 @@ TEST_P(OpsTest, BatchedMatMulBroadcast) {
   const Shape as{2, 1, 5, 24}, bs{3, 24, 7}, ys{2, 3, 5, 7};
   const auto ad = random_values(static_cast<size_t>(numel(as)), rng);
   const auto bd = random_values(static_cast<size_t>(numel(bs)), rng);
-  const ValueDesc a = gb.input("a", as, ad), b = gb.input("b", bs, bd), y = gb.value("y", ys);
+  const ValueSnapshot a = gb.input("a", as, ad), b = gb.input("b", bs, bd), y = gb.value("y", ys);
   gb.node("MatMul", {a, b}, {y});
   gb.outputs = {y};
   const Vec want = ref_matmul(rounded(ad), as, rounded(bd), bs, ys);
@@ -156,8 +156,8 @@ TEST_P(OpsTest, AddMulBroadcastAndFusedRelu) {
   const auto ad = random_values(static_cast<size_t>(numel(as)), rng);
   const auto bd = random_values(static_cast<size_t>(numel(bs)), rng);
   const auto cd = random_values(static_cast<size_t>(numel(cs)), rng, 0.5f, 2.0f);
-  const ValueDesc a = gb.input("a", as, ad), b = gb.input("b", bs, bd);
-  const ValueDesc s = gb.value("s", as), r = gb.value("r", as), y = gb.value("y", as);
+  const ValueSnapshot a = gb.input("a", as, ad), b = gb.input("b", bs, bd);
+  const ValueSnapshot s = gb.value("s", as), r = gb.value("r", as), y = gb.value("y", as);
   gb.node("Add", {a, b}, {s});
   gb.node("Relu", {s}, {r});
   gb.node("Mul", {r, gb.constant("c", cs, cd)}, {y});
@@ -172,14 +172,14 @@ TEST_P(OpsTest, StandaloneActivations) {
   GraphBuilder gb;
   const Shape s{3, 70, 33};
   const auto d = random_values(static_cast<size_t>(numel(s)), rng, -8, 8);
-  const ValueDesc x = gb.input("x", s, d), a = gb.value("a", s), b = gb.value("b", s),
-                  c = gb.value("c", s);
+  const ValueSnapshot x = gb.input("x", s, d), a = gb.value("a", s), b = gb.value("b", s),
+                      c = gb.value("c", s);
   gb.node("Relu", {x}, {a});
   gb.node("Sigmoid", {x}, {b});
   gb.node("Clip", {x}, {c}, {{"min", attr_f(-1.5f)}, {"max", attr_f(2.25f)}});
   gb.outputs = {a, b, c};
   const Program* prog = nullptr;
-  std::vector<NodeDesc> nodes = gb.nodes;
+  std::vector<NodeSnapshot> nodes = gb.nodes;
   auto got = gb.run(cfg(), &prog);
   Vec r = rounded(d), sg = rounded(d), cl = rounded(d);
   for (float& v : r) v = std::max(v, 0.0f);
@@ -197,7 +197,7 @@ void check_pool(const NpuConfig& cfg, std::mt19937& rng, const std::string& op, 
   const Shape xs{2, 10, 23, 21};
   const Shape ys{2, 10, conv_out(23, k, s, pad), conv_out(21, k, s, pad)};
   const auto xd = random_values(static_cast<size_t>(numel(xs)), rng);
-  const ValueDesc x = gb.input("x", xs, xd), y = gb.value("y", ys);
+  const ValueSnapshot x = gb.input("x", xs, xd), y = gb.value("y", ys);
   gb.node(op, {x}, {y},
           {{"kernel_shape", attr_ints({k, k})},
            {"strides", attr_ints({s, s})},
@@ -217,8 +217,8 @@ TEST_P(OpsTest, GlobalAveragePoolFlattenGemm) {
   const Shape xs{2, 24, 9, 9};
   const auto xd = random_values(static_cast<size_t>(numel(xs)), rng);
   const auto wd = random_values(24 * 10, rng);
-  const ValueDesc x = gb.input("x", xs, xd), p = gb.value("p", {2, 24, 1, 1});
-  const ValueDesc f = gb.value("f", {2, 24}), y = gb.value("y", {2, 10});
+  const ValueSnapshot x = gb.input("x", xs, xd), p = gb.value("p", {2, 24, 1, 1});
+  const ValueSnapshot f = gb.value("f", {2, 24}), y = gb.value("y", {2, 10});
   gb.node("GlobalAveragePool", {x}, {p});
   gb.node("Flatten", {p}, {f}, {{"axis", attr_i(1)}});
   gb.node("Gemm", {f, gb.constant("w", {24, 10}, wd)}, {y});
@@ -235,11 +235,11 @@ TEST_P(OpsTest, ConcatReshape) {
   GraphBuilder gb;
   const auto ad = random_values(2 * 3 * 50, rng), bd = random_values(2 * 5 * 50, rng);
   const auto cd = random_values(2 * 1 * 50, rng);
-  const ValueDesc a = gb.input("a", {2, 3, 50}, ad), b = gb.input("b", {2, 5, 50}, bd);
-  const ValueDesc y = gb.value("y", {2, 9, 50}), r = gb.value("r", {18, 50});
-  ValueDesc shape = gb.value("shape", {2}, INFER_DTYPE_INT64);
-  shape.is_const = shape.has_data = true;
-  shape.i64 = {18, 50};
+  const ValueSnapshot a = gb.input("a", {2, 3, 50}, ad), b = gb.input("b", {2, 5, 50}, bd);
+  const ValueSnapshot y = gb.value("y", {2, 9, 50}), r = gb.value("r", {18, 50});
+  ValueSnapshot shape = gb.value("shape", {2}, INFER_DTYPE_INT64);
+  shape.is_const = true;
+  shape.set_ints(std::vector<int64_t>{18, 50});
   gb.node("Concat", {a, gb.constant("c", {2, 1, 50}, cd), b}, {y}, {{"axis", attr_i(1)}});
   gb.node("Reshape", {y, shape}, {r});
   gb.outputs = {r};
@@ -256,7 +256,7 @@ TEST_P(OpsTest, SoftmaxLastAxis) {
   GraphBuilder gb;
   const Shape s{4, 30, 257};
   const auto d = random_values(static_cast<size_t>(numel(s)), rng, -6, 6);
-  const ValueDesc x = gb.input("x", s, d), y = gb.value("y", s);
+  const ValueSnapshot x = gb.input("x", s, d), y = gb.value("y", s);
   gb.node("Softmax", {x}, {y}, {{"axis", attr_i(-1)}});
   gb.outputs = {y};
   expect_fp16_close(gb.run(cfg())[0], round_all(ref_softmax(rounded(d), 257)), "softmax");
@@ -272,7 +272,7 @@ TEST(Ops, ReusesThePartitionAcrossThreads) {
   std::mt19937 rng(3);
   GraphBuilder gb;
   const auto xd = random_values(2 * 64, rng), wd = random_values(64 * 32, rng);
-  const ValueDesc x = gb.input("x", {2, 64}, xd), y = gb.value("y", {2, 32});
+  const ValueSnapshot x = gb.input("x", {2, 64}, xd), y = gb.value("y", {2, 32});
   gb.node("MatMul", {x, gb.constant("w", {64, 32}, wd)}, {y});
   gb.outputs = {y};
   const auto prog = gb.compile(tiny_sram());

@@ -18,26 +18,26 @@
 
 namespace infer::npu_sim::test {
 
-inline AttrDesc attr_i(int64_t v) {
-  AttrDesc a;
+inline AttrSnapshot attr_i(int64_t v) {
+  AttrSnapshot a;
   a.type = INFER_ATTR_INT;
   a.i = v;
   return a;
 }
-inline AttrDesc attr_f(float v) {
-  AttrDesc a;
+inline AttrSnapshot attr_f(float v) {
+  AttrSnapshot a;
   a.type = INFER_ATTR_FLOAT;
   a.f = v;
   return a;
 }
-inline AttrDesc attr_ints(std::vector<int64_t> v) {
-  AttrDesc a;
+inline AttrSnapshot attr_ints(std::vector<int64_t> v) {
+  AttrSnapshot a;
   a.type = INFER_ATTR_INTS;
   a.ints = std::move(v);
   return a;
 }
-inline AttrDesc attr_s(std::string v) {
-  AttrDesc a;
+inline AttrSnapshot attr_s(std::string v) {
+  AttrSnapshot a;
   a.type = INFER_ATTR_STRING;
   a.s = std::move(v);
   return a;
@@ -59,29 +59,31 @@ inline std::vector<float> rounded(std::vector<float> v) {
 // A small graph built by hand: values get ids in creation order.
 class GraphBuilder {
  public:
-  ValueDesc value(const std::string& name, Shape dims, infer_dtype dtype = INFER_DTYPE_FLOAT32) {
-    ValueDesc v;
+  ValueSnapshot value(const std::string& name, Shape dims,
+                      infer_dtype dtype = INFER_DTYPE_FLOAT32) {
+    ValueSnapshot v;
     v.id = next_++;
     v.name = name;
     v.dims = std::move(dims);
     v.dtype = dtype;
     return v;
   }
-  ValueDesc input(const std::string& name, Shape dims, std::vector<float> data) {
-    ValueDesc v = value(name, std::move(dims));
+  ValueSnapshot input(const std::string& name, Shape dims, std::vector<float> data) {
+    ValueSnapshot v = value(name, std::move(dims));
     inputs.push_back(v);
     input_data.push_back(std::move(data));
     return v;
   }
-  ValueDesc constant(const std::string& name, Shape dims, std::vector<float> data) {
-    ValueDesc v = value(name, std::move(dims));
-    v.is_const = v.has_data = true;
-    v.f32 = std::move(data);
+  ValueSnapshot constant(const std::string& name, Shape dims, std::vector<float> data) {
+    ValueSnapshot v = value(name, std::move(dims));
+    v.is_const = true;
+    v.set_floats(data);
     return v;
   }
-  NodeDesc& node(const std::string& op, std::vector<ValueDesc> in, std::vector<ValueDesc> out,
-                 std::map<std::string, AttrDesc> attrs = {}) {
-    NodeDesc n;
+  NodeSnapshot& node(const std::string& op, std::vector<ValueSnapshot> in,
+                     std::vector<ValueSnapshot> out,
+                     std::map<std::string, AttrSnapshot> attrs = {}) {
+    NodeSnapshot n;
     n.op_type = op;
     n.name = op + std::to_string(nodes.size());
     n.inputs = std::move(in);
@@ -110,8 +112,8 @@ class GraphBuilder {
     return out;
   }
 
-  std::vector<NodeDesc> nodes;
-  std::vector<ValueDesc> inputs, outputs;
+  std::vector<NodeSnapshot> nodes;
+  std::vector<ValueSnapshot> inputs, outputs;
   std::vector<std::vector<float>> input_data;
 
  private:

@@ -23,29 +23,30 @@ std::vector<float> random_values(size_t n, unsigned seed) {
   return v;
 }
 
-Value value(size_t id, std::vector<int64_t> dims) {
-  Value v;
+ValueSnapshot value(size_t id, std::vector<int64_t> dims) {
+  ValueSnapshot v;
   v.id = id;
   v.name = "v" + std::to_string(id);
   v.dims = std::move(dims);
   return v;
 }
 
-Value constant(size_t id, std::vector<int64_t> dims, const std::vector<float>& data) {
-  Value v = value(id, std::move(dims));
+ValueSnapshot constant(size_t id, std::vector<int64_t> dims, const std::vector<float>& data) {
+  ValueSnapshot v = value(id, std::move(dims));
   v.is_const = true;
-  v.data.resize(data.size() * 4);
-  std::memcpy(v.data.data(), data.data(), v.data.size());
+  v.set_floats(data);
   return v;
 }
 
-Attr attr_i(int64_t i) { return {INFER_ATTR_INT, i, 0, "", {}, {}}; }
-Attr attr_s(std::string s) { return {INFER_ATTR_STRING, 0, 0, std::move(s), {}, {}}; }
-Attr attr_ints(std::vector<int64_t> v) { return {INFER_ATTR_INTS, 0, 0, "", std::move(v), {}}; }
+AttrSnapshot attr_i(int64_t i) { return {INFER_ATTR_INT, i, 0, "", {}, {}}; }
+AttrSnapshot attr_s(std::string s) { return {INFER_ATTR_STRING, 0, 0, std::move(s), {}, {}}; }
+AttrSnapshot attr_ints(std::vector<int64_t> v) {
+  return {INFER_ATTR_INTS, 0, 0, "", std::move(v), {}};
+}
 
-Node node(std::string op, std::vector<Value> in, std::vector<Value> out,
-          std::map<std::string, Attr> attrs = {}) {
-  Node n;
+NodeSnapshot node(std::string op, std::vector<ValueSnapshot> in, std::vector<ValueSnapshot> out,
+                  std::map<std::string, AttrSnapshot> attrs = {}) {
+  NodeSnapshot n;
   n.op_type = std::move(op);
   n.name = "n";
   n.inputs = std::move(in);
@@ -68,14 +69,15 @@ class OpenCLTest : public ::testing::Test {
     delete device_;
   }
 
-  std::unique_ptr<CompiledPartition> compile(const std::vector<Node>& nodes,
-                                             const std::vector<Value>& ins,
-                                             const std::vector<Value>& outs) {
+  std::unique_ptr<CompiledPartition> compile(const std::vector<NodeSnapshot>& nodes,
+                                             const std::vector<ValueSnapshot>& ins,
+                                             const std::vector<ValueSnapshot>& outs) {
     return CompiledPartition::compile(*device_, *cache_, nodes, ins, outs, "");
   }
 
   // Runs a partition on float inputs; returns each output.
-  static std::vector<std::vector<float>> run(CompiledPartition& p, const std::vector<Value>& ins,
+  static std::vector<std::vector<float>> run(CompiledPartition& p,
+                                             const std::vector<ValueSnapshot>& ins,
                                              std::vector<std::vector<float>>& data) {
     std::vector<infer_tensor_view> views;
     for (size_t i = 0; i < ins.size(); ++i) {
@@ -93,9 +95,9 @@ class OpenCLTest : public ::testing::Test {
   }
 
   // Single-node partition: all non-constant inputs are partition inputs.
-  std::vector<float> run_node(const Node& n, std::vector<std::vector<float>> data) {
-    std::vector<Value> ins;
-    for (const Value& v : n.inputs)
+  std::vector<float> run_node(const NodeSnapshot& n, std::vector<std::vector<float>> data) {
+    std::vector<ValueSnapshot> ins;
+    for (const ValueSnapshot& v : n.inputs)
       if (v.present() && !v.is_const) ins.push_back(v);
     auto p = compile({n}, ins, {n.outputs[0]});
     return run(*p, ins, data)[0];
@@ -144,8 +146,9 @@ TEST_F(OpenCLTest, UnaryOps) {
     for (size_t i = 0; i < x.size(); ++i) want[i] = c.ref(x[i]);
     expect_near(y, want, 1e-5f);
   }
-  Node clip = node("Clip", {value(0, {100}), constant(1, {}, {-0.5f}), constant(2, {}, {0.75f})},
-                   {value(3, {100})});
+  NodeSnapshot clip =
+      node("Clip", {value(0, {100}), constant(1, {}, {-0.5f}), constant(2, {}, {0.75f})},
+           {value(3, {100})});
   const auto y = run_node(clip, {x});
   for (size_t i = 0; i < x.size(); ++i) EXPECT_EQ(y[i], std::min(std::max(x[i], -0.5f), 0.75f));
 }
@@ -153,9 +156,9 @@ TEST_F(OpenCLTest, UnaryOps) {
 TEST_F(OpenCLTest, MaxAndAveragePoolWithPadsAndStrides) {
   const int64_t H = 7, W = 6, OH = 4, OW = 3;  // k3 s2 p1
   const auto x = random_values(2 * H * W, 5);
-  std::map<std::string, Attr> at = {{"kernel_shape", attr_ints({3, 3})},
-                                    {"strides", attr_ints({2, 2})},
-                                    {"pads", attr_ints({1, 1, 1, 1})}};
+  std::map<std::string, AttrSnapshot> at = {{"kernel_shape", attr_ints({3, 3})},
+                                            {"strides", attr_ints({2, 2})},
+                                            {"pads", attr_ints({1, 1, 1, 1})}};
   for (const char* op : {"MaxPool", "AveragePool"}) {
     const bool is_max = std::string(op) == "MaxPool";
     const auto y =
@@ -219,7 +222,7 @@ TEST_F(OpenCLTest, ConcatTransposeReshapeChainReusesBuffers) {
   // x:[2,3] -> Relu -> a; concat(a, x) on axis 1 -> [2,6]; transpose -> [6,2]; reshape [12];
   // Neg -> out. a's buffer is free once the concat ran, so fewer buffers than storages.
   const auto x = random_values(6, 9);
-  std::vector<Node> nodes = {
+  std::vector<NodeSnapshot> nodes = {
       node("Relu", {value(0, {2, 3})}, {value(1, {2, 3})}),
       node("Concat", {value(1, {2, 3}), value(0, {2, 3})}, {value(2, {2, 6})},
            {{"axis", attr_i(1)}}),
@@ -229,7 +232,7 @@ TEST_F(OpenCLTest, ConcatTransposeReshapeChainReusesBuffers) {
       node("Abs", {value(6, {12})}, {value(7, {12})})};
   nodes[3].inputs[1].dtype = INFER_DTYPE_INT64;
   nodes[3].inputs[1].data.assign(8, 0);
-  std::vector<Value> ins = {value(0, {2, 3})};
+  std::vector<ValueSnapshot> ins = {value(0, {2, 3})};
   auto p = compile(nodes, ins, {value(7, {12})});
   std::vector<std::vector<float>> data = {x};
   const auto y = run(*p, ins, data)[0];
@@ -274,7 +277,7 @@ TEST_F(OpenCLTest, ResizeNearestAndLinear) {
 }
 
 TEST_F(OpenCLTest, RefusalsHaveReasons) {
-  Node n = node("Relu", {value(0, {2, -1})}, {value(1, {2, -1})});
+  NodeSnapshot n = node("Relu", {value(0, {2, -1})}, {value(1, {2, -1})});
   EXPECT_NE(refusal_reason(n).find("dynamic shape"), std::string::npos);
   n = node("Relu", {value(0, {2})}, {value(1, {2})});
   n.inputs[0].dtype = INFER_DTYPE_INT64;
@@ -287,7 +290,7 @@ TEST_F(OpenCLTest, RefusalsHaveReasons) {
 }
 
 TEST_F(OpenCLTest, ProgramCacheHitsOnSecondCompile) {
-  const Node n = node("Tanh", {value(0, {5})}, {value(1, {5})});
+  const NodeSnapshot n = node("Tanh", {value(0, {5})}, {value(1, {5})});
   compile({n}, {n.inputs[0]}, {n.outputs[0]});
   auto p = compile({n}, {n.inputs[0]}, {n.outputs[0]});
   EXPECT_EQ(p->plan().programs_built, 0u);
@@ -296,8 +299,8 @@ TEST_F(OpenCLTest, ProgramCacheHitsOnSecondCompile) {
 }
 
 TEST_F(OpenCLTest, TwoThreadsRunOnePartition) {
-  const Node n = node("Add", {value(0, {1000}), value(1, {1000})}, {value(2, {1000})});
-  std::vector<Value> ins = {n.inputs[0], n.inputs[1]};
+  const NodeSnapshot n = node("Add", {value(0, {1000}), value(1, {1000})}, {value(2, {1000})});
+  std::vector<ValueSnapshot> ins = {n.inputs[0], n.inputs[1]};
   auto p = compile({n}, ins, {n.outputs[0]});
   std::vector<std::thread> threads;
   std::atomic<int> bad{0};

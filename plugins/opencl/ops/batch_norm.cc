@@ -18,7 +18,7 @@ __kernel void channel_affine(__global const float* x, __global const float* a,
 }
 )CL";
 
-std::string check(const Node& node) {
+std::string check(const NodeSnapshot& node) {
   if (node.attr_int("training_mode", 0) != 0) return "training_mode is not supported";
   for (size_t i = 1; i < node.outputs.size(); ++i)
     if (node.outputs[i].present()) return "running mean/var outputs are not supported";
@@ -34,7 +34,7 @@ std::string check(const Node& node) {
 }
 
 void lower(Lowering& l) {
-  const Node& n = l.node();
+  const NodeSnapshot& n = l.node();
   const auto scale = n.inputs[1].floats(), bias = n.inputs[2].floats();
   const auto mean = n.inputs[3].floats(), var = n.inputs[4].floats();
   const float eps = n.attr_float("epsilon", 1e-5f);

@@ -15,13 +15,13 @@ __kernel void concat_copy(__global const float* x, __global float* y, int slab, 
 }
 )CL";
 
-int64_t axis_of(const Node& n) {
+int64_t axis_of(const NodeSnapshot& n) {
   const int64_t rank = static_cast<int64_t>(n.outputs[0].dims.size());
   const int64_t axis = n.attr_int("axis", 1);
   return axis < 0 ? axis + rank : axis;
 }
 
-std::string check(const Node& node) {
+std::string check(const NodeSnapshot& node) {
   if (std::string why = check_float_io(node, node.inputs.size()); !why.empty()) return why;
   const int64_t axis = axis_of(node);
   if (axis < 0 || axis >= static_cast<int64_t>(node.outputs[0].dims.size()))
@@ -30,7 +30,7 @@ std::string check(const Node& node) {
 }
 
 void lower(Lowering& l) {
-  const Node& n = l.node();
+  const NodeSnapshot& n = l.node();
   const size_t axis = static_cast<size_t>(axis_of(n));
   const auto& out = n.outputs[0].dims;
   int64_t inner = 1;

@@ -23,7 +23,7 @@ class ConvLaunch : public ExternalLaunch {
   std::unique_ptr<ConvKernel> kernel_;
 };
 
-std::string check(const Node& node) {
+std::string check(const NodeSnapshot& node) {
   if (std::string why = check_float_io(node, 1); !why.empty()) return why;
   const auto& x = node.inputs[0].dims;
   if (x.size() != 4) return "only 2-D convolution (4-D NCHW input) is supported";
@@ -39,7 +39,7 @@ std::string check(const Node& node) {
 }
 
 void lower(Lowering& l) {
-  const Node& n = l.node();
+  const NodeSnapshot& n = l.node();
   const auto& x = n.inputs[0].dims;
   const auto& w = n.inputs[1].dims;
   const auto& y = n.outputs[0].dims;

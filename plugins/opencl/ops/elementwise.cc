@@ -85,13 +85,13 @@ const char* kernel_name(const std::string& op) {
   return nullptr;
 }
 
-std::string check_binary(const Node& node) {
+std::string check_binary(const NodeSnapshot& node) {
   if (node.inputs.size() != 2) return "needs exactly 2 inputs on opencl";
   return check_float_io(node, 2);
 }
 
 void lower_binary(Lowering& l) {
-  const Node& n = l.node();
+  const NodeSnapshot& n = l.node();
   const auto& out = n.outputs[0].dims;
   const auto& a = n.inputs[0].dims;
   const auto& b = n.inputs[1].dims;
@@ -111,7 +111,7 @@ void lower_binary(Lowering& l) {
 }
 
 // Clip's bounds: attributes before opset 11, optional constant inputs after.
-std::pair<float, float> clip_bounds(const Node& n) {
+std::pair<float, float> clip_bounds(const NodeSnapshot& n) {
   float lo = -std::numeric_limits<float>::infinity(), hi = -lo;
   if (n.opset < 11) return {n.attr_float("min", lo), n.attr_float("max", hi)};
   auto bound = [&](size_t i, float fallback) {
@@ -122,7 +122,7 @@ std::pair<float, float> clip_bounds(const Node& n) {
   return {bound(1, lo), bound(2, hi)};
 }
 
-std::string check_unary(const Node& node) {
+std::string check_unary(const NodeSnapshot& node) {
   if (std::string why = check_float_io(node, 1); !why.empty()) return why;
   if (node.op_type == "Clip") {
     for (size_t i = 1; i < node.inputs.size(); ++i)
@@ -133,7 +133,7 @@ std::string check_unary(const Node& node) {
 }
 
 void lower_unary(Lowering& l) {
-  const Node& n = l.node();
+  const NodeSnapshot& n = l.node();
   float p0 = 0, p1 = 0;
   if (n.op_type == "Clip") {
     std::tie(p0, p1) = clip_bounds(n);

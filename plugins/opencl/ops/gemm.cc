@@ -32,7 +32,7 @@ void add_launch(Lowering& l, const GemmDesc& desc, std::vector<Arg> args) {
   l.launch(std::move(launch));
 }
 
-std::string check_gemm(const Node& node) {
+std::string check_gemm(const NodeSnapshot& node) {
   if (std::string why = check_float_io(node, 3); !why.empty()) return why;
   if (node.inputs[0].dims.size() != 2 || node.inputs[1].dims.size() != 2)
     return "A and B must be 2-D";
@@ -60,7 +60,7 @@ BiasKind bias_kind(const std::vector<int64_t>& c, int64_t m, int64_t n) {
 }
 
 void lower_gemm(Lowering& l) {
-  const Node& n = l.node();
+  const NodeSnapshot& n = l.node();
   GemmDesc d;
   d.trans_a = n.attr_int("transA", 0) != 0;
   d.trans_b = n.attr_int("transB", 0) != 0;
@@ -79,7 +79,7 @@ void lower_gemm(Lowering& l) {
   add_launch(l, d, std::move(args));
 }
 
-std::string check_matmul(const Node& node) {
+std::string check_matmul(const NodeSnapshot& node) {
   if (std::string why = check_float_io(node, 2); !why.empty()) return why;
   const auto& a = node.inputs[0].dims;
   const auto& b = node.inputs[1].dims;
@@ -96,7 +96,7 @@ std::string check_matmul(const Node& node) {
 }
 
 void lower_matmul(Lowering& l) {
-  const Node& n = l.node();
+  const NodeSnapshot& n = l.node();
   const auto& a = n.inputs[0].dims;
   const auto& b = n.inputs[1].dims;
   GemmDesc d;

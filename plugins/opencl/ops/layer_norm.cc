@@ -22,12 +22,12 @@ __kernel void layer_norm(__global const float* x, __global const float* scale,
 }
 )CL";
 
-int64_t axis_of(const Node& n) {
+int64_t axis_of(const NodeSnapshot& n) {
   const int64_t axis = n.attr_int("axis", -1);
   return axis < 0 ? axis + static_cast<int64_t>(n.inputs[0].dims.size()) : axis;
 }
 
-std::string check(const Node& node) {
+std::string check(const NodeSnapshot& node) {
   if (std::string why = check_float_io(node, 3); !why.empty()) return why;
   for (size_t i = 1; i < node.outputs.size(); ++i)
     if (node.outputs[i].present()) return "Mean/InvStdDev outputs are not supported";
@@ -43,7 +43,7 @@ std::string check(const Node& node) {
 }
 
 void lower(Lowering& l) {
-  const Node& n = l.node();
+  const NodeSnapshot& n = l.node();
   const auto& dims = n.inputs[0].dims;
   int64_t cols = 1;
   for (size_t d = static_cast<size_t>(axis_of(n)); d < dims.size(); ++d) cols *= dims[d];

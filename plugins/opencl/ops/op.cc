@@ -5,7 +5,7 @@
 
 namespace infer::opencl {
 
-const OpDef* find_op(const Node& node) {
+const OpDef* find_op(const NodeSnapshot& node) {
   if (!node.domain.empty() && node.domain != "ai.onnx") return nullptr;
   using Family = std::span<const OpDef> (*)();
   static constexpr std::array<Family, 11> kFamilies = {
@@ -17,7 +17,7 @@ const OpDef* find_op(const Node& node) {
   return nullptr;
 }
 
-std::string refusal_reason(const Node& node) {
+std::string refusal_reason(const NodeSnapshot& node) {
   const OpDef* op = find_op(node);
   if (!op) {
     return node.describe() + ": op '" + node.op_type + "' (domain '" + node.domain +
@@ -27,8 +27,8 @@ std::string refusal_reason(const Node& node) {
   return why.empty() ? why : node.describe() + ": " + why;
 }
 
-std::string check_float_io(const Node& node, size_t n_data) {
-  auto check = [](const Value& v, const char* what) -> std::string {
+std::string check_float_io(const NodeSnapshot& node, size_t n_data) {
+  auto check = [](const ValueSnapshot& v, const char* what) -> std::string {
     if (v.dtype != INFER_DTYPE_FLOAT32) {
       return std::string(what) + " '" + v.name + "' is " + plugin::dtype_name(v.dtype) +
              " (only float32 runs on opencl)";
@@ -42,14 +42,14 @@ std::string check_float_io(const Node& node, size_t n_data) {
     std::string why = i < n_data ? check(node.inputs[i], "input") : check_constant_input(node, i);
     if (!why.empty()) return why;
   }
-  for (const Value& v : node.outputs) {
+  for (const ValueSnapshot& v : node.outputs) {
     if (!v.present()) continue;
     if (std::string why = check(v, "output"); !why.empty()) return why;
   }
   return "";
 }
 
-std::string check_constant_input(const Node& node, size_t i) {
+std::string check_constant_input(const NodeSnapshot& node, size_t i) {
   if (!node.has_input(i)) return "input " + std::to_string(i) + " is missing";
   if (!node.inputs[i].is_const) {
     return "input " + std::to_string(i) + " '" + node.inputs[i].name +

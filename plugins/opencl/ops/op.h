@@ -7,7 +7,6 @@
 #include <string>
 #include <string_view>
 
-#include "node_desc.h"
 #include "plan.h"
 
 namespace infer::opencl {
@@ -15,7 +14,7 @@ namespace infer::opencl {
 struct OpDef {
   const char* op_type;
   // Why this node cannot run here (without the node's name), or "".
-  std::string (*check)(const Node& node);
+  std::string (*check)(const NodeSnapshot& node);
   void (*lower)(Lowering& l);
 };
 
@@ -33,16 +32,16 @@ std::span<const OpDef> gemm_ops();
 std::span<const OpDef> conv_ops();
 
 // The op for a node's domain and type, or null.
-const OpDef* find_op(const Node& node);
+const OpDef* find_op(const NodeSnapshot& node);
 // Full refusal reason with the node's name ("Conv node 'c1': ..."), or "" when it can run.
-std::string refusal_reason(const Node& node);
+std::string refusal_reason(const NodeSnapshot& node);
 
 // --- checks shared by the ops ---------------------------------------------------------------
 // The first n_data inputs that are present and every present output must be float32 with a
 // static shape; the other present inputs must be constants. "" when all hold.
-std::string check_float_io(const Node& node, size_t n_data);
+std::string check_float_io(const NodeSnapshot& node, size_t n_data);
 // "" when input i is present and constant, else why not.
-std::string check_constant_input(const Node& node, size_t i);
+std::string check_constant_input(const NodeSnapshot& node, size_t i);
 
 // Row-major strides of dims, aligned to the right of a rank-`rank` index; broadcast
 // dimensions (size 1 where the output is larger) get stride 0.

@@ -41,7 +41,7 @@ __kernel void global_pool(__global const float* x, __global float* y, int hw, in
 }
 )CL";
 
-std::string check_pool(const Node& node) {
+std::string check_pool(const NodeSnapshot& node) {
   if (std::string why = check_float_io(node, 1); !why.empty()) return why;
   if (node.outputs.size() > 1 && node.outputs[1].present())
     return "Indices output is not supported";
@@ -53,7 +53,7 @@ std::string check_pool(const Node& node) {
 }
 
 void lower_pool(Lowering& l) {
-  const Node& n = l.node();
+  const NodeSnapshot& n = l.node();
   const auto& in = n.inputs[0].dims;
   const auto& out = n.outputs[0].dims;
   const auto k = n.attr_ints("kernel_shape", {});
@@ -72,14 +72,14 @@ void lower_pool(Lowering& l) {
               static_cast<size_t>(count));
 }
 
-std::string check_global(const Node& node) {
+std::string check_global(const NodeSnapshot& node) {
   if (std::string why = check_float_io(node, 1); !why.empty()) return why;
   if (node.inputs[0].dims.size() < 3) return "input rank must be at least 3";
   return "";
 }
 
 void lower_global(Lowering& l) {
-  const Node& n = l.node();
+  const NodeSnapshot& n = l.node();
   const auto& in = n.inputs[0].dims;
   int64_t hw = 1;
   for (size_t i = 2; i < in.size(); ++i) hw *= in[i];

@@ -5,7 +5,7 @@
 namespace infer::opencl {
 namespace {
 
-std::string check(const Node& node) {
+std::string check(const NodeSnapshot& node) {
   if (std::string why = check_float_io(node, 1); !why.empty()) return why;
   if (node.outputs.size() > 1 && node.outputs[1].present()) return "mask output is not supported";
   if (node.outputs[0].numel() != node.inputs[0].numel()) return "element count changes";

@@ -55,17 +55,17 @@ int index_of(const std::string& s, std::initializer_list<const char*> names) {
   return -1;
 }
 
-int coord_mode(const Node& n) {
+int coord_mode(const NodeSnapshot& n) {
   return index_of(n.attr_string("coordinate_transformation_mode", "half_pixel"),
                   {"half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel"});
 }
-int rounding_mode(const Node& n) {
+int rounding_mode(const NodeSnapshot& n) {
   return index_of(n.attr_string("nearest_mode", "round_prefer_floor"),
                   {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"});
 }
 
 // The scales of H and W: the constant scales input when given, else output / input.
-std::pair<float, float> scales_of(const Node& n) {
+std::pair<float, float> scales_of(const NodeSnapshot& n) {
   const auto& in = n.inputs[0].dims;
   const auto& out = n.outputs[0].dims;
   if (n.has_input(2)) {
@@ -76,7 +76,7 @@ std::pair<float, float> scales_of(const Node& n) {
           static_cast<float>(out[3]) / static_cast<float>(in[3])};
 }
 
-std::string check(const Node& node) {
+std::string check(const NodeSnapshot& node) {
   if (node.opset < 11) return "Resize before opset 11 is not supported";
   if (std::string why = check_float_io(node, 1); !why.empty()) return why;
   const auto& in = node.inputs[0].dims;
@@ -96,7 +96,7 @@ std::string check(const Node& node) {
 }
 
 void lower(Lowering& l) {
-  const Node& n = l.node();
+  const NodeSnapshot& n = l.node();
   const auto& in = n.inputs[0].dims;
   const auto& out = n.outputs[0].dims;
   const auto [sh, sw] = scales_of(n);

@@ -25,7 +25,7 @@ __kernel void softmax(__global const float* x, __global float* y, int axis_len, 
 }
 )CL";
 
-std::string check(const Node& node) {
+std::string check(const NodeSnapshot& node) {
   if (std::string why = check_float_io(node, 1); !why.empty()) return why;
   const int64_t rank = static_cast<int64_t>(node.inputs[0].dims.size());
   const int64_t axis = node.attr_int("axis", node.opset >= 13 ? -1 : 1);
@@ -34,7 +34,7 @@ std::string check(const Node& node) {
 }
 
 void lower(Lowering& l) {
-  const Node& n = l.node();
+  const NodeSnapshot& n = l.node();
   const auto& dims = n.inputs[0].dims;
   const int64_t rank = static_cast<int64_t>(dims.size());
   int64_t axis = n.attr_int("axis", n.opset >= 13 ? -1 : 1);

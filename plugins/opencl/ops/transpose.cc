@@ -15,7 +15,7 @@ __kernel void strided_copy(__global const float* x, __global float* y, __global 
 )CL";
 
 void launch_gather(Lowering& l, const std::vector<int64_t>& src_strides) {
-  const Node& n = l.node();
+  const NodeSnapshot& n = l.node();
   const int64_t count = n.outputs[0].numel();
   l.launch_1d(l.program(std::string(kIndexTableSource) + kSource), "strided_copy",
               {l.input(0), l.output(0), l.constant(index_table(n.outputs[0].dims, src_strides, {})),
@@ -23,14 +23,14 @@ void launch_gather(Lowering& l, const std::vector<int64_t>& src_strides) {
               static_cast<size_t>(count));
 }
 
-std::vector<int64_t> perm_of(const Node& n) {
+std::vector<int64_t> perm_of(const NodeSnapshot& n) {
   std::vector<int64_t> perm = n.attr_ints("perm", {});
   if (perm.empty())
     for (size_t i = n.inputs[0].dims.size(); i-- > 0;) perm.push_back(static_cast<int64_t>(i));
   return perm;
 }
 
-std::string check_transpose(const Node& node) {
+std::string check_transpose(const NodeSnapshot& node) {
   if (std::string why = check_float_io(node, 1); !why.empty()) return why;
   const auto perm = perm_of(node);
   const size_t rank = node.inputs[0].dims.size();
@@ -53,7 +53,7 @@ void lower_transpose(Lowering& l) {
   launch_gather(l, src);
 }
 
-std::string check_expand(const Node& node) { return check_float_io(node, 1); }
+std::string check_expand(const NodeSnapshot& node) { return check_float_io(node, 1); }
 
 void lower_expand(Lowering& l) {
   launch_gather(l, broadcast_strides(l.node().inputs[0].dims, l.node().outputs[0].dims));
