@@ -122,23 +122,14 @@ infer_status* compile(void* state, const infer_graph* g, const size_t* nodes, si
   return plugin::guard(host, [&]() -> infer_status* {
     if (!out_partition) throw PluginError(INFER_INVALID_ARGUMENT, "out_partition is null");
     *out_partition = nullptr;
-    plugin::check_node_ids(host, g, nodes, n_nodes, "npu_sim");
-    if ((n_inputs && !inputs) || (n_outputs && !outputs)) {
-      throw PluginError(INFER_INVALID_ARGUMENT, "npu_sim: boundary value list is null");
-    }
+    const plugin::PartitionSnapshot part = plugin::read_partition_snapshot(
+        host, g, nodes, n_nodes, inputs, n_inputs, outputs, n_outputs, "npu_sim");
     const NpuConfig config = cfg ? session_config(*b, cfg) : b->config;
-    std::vector<NodeSnapshot> descs;
-    for (size_t i = 0; i < n_nodes; ++i)
-      descs.push_back(plugin::read_node_snapshot(host, g, nodes[i]));
-    std::vector<ValueSnapshot> ins, outs;
-    for (size_t i = 0; i < n_inputs; ++i)
-      ins.push_back(plugin::read_value_snapshot(host, g, inputs[i]));
-    for (size_t i = 0; i < n_outputs; ++i)
-      outs.push_back(plugin::read_value_snapshot(host, g, outputs[i]));
     auto p = std::make_unique<Partition>();
     p->host = host;
-    p->program =
-        compile_network(build_network(descs, ins, outs, plugin::default_opset(host, g)), config);
+    p->program = compile_network(
+        build_network(part.nodes, part.inputs, part.outputs, plugin::default_opset(host, g)),
+        config);
     *out_partition = p.release();
     return nullptr;
   });

@@ -102,23 +102,13 @@ infer_status* compile(void* state, const infer_graph* g, const size_t* nodes, si
   return plugin::guard(host, [&]() -> infer_status* {
     if (!out_partition) throw PluginError(INFER_INVALID_ARGUMENT, "out_partition is null");
     *out_partition = nullptr;
-    plugin::check_node_ids(host, g, nodes, n_nodes, "opencl");
-    if ((n_inputs && !inputs) || (n_outputs && !outputs)) {
-      throw PluginError(INFER_INVALID_ARGUMENT, "opencl: boundary value list is null");
-    }
-    std::vector<NodeSnapshot> descs;
-    for (size_t i = 0; i < n_nodes; ++i)
-      descs.push_back(plugin::read_node_snapshot(host, g, nodes[i]));
-    std::vector<ValueSnapshot> ins, outs;
-    for (size_t i = 0; i < n_inputs; ++i)
-      ins.push_back(plugin::read_value_snapshot(host, g, inputs[i]));
-    for (size_t i = 0; i < n_outputs; ++i)
-      outs.push_back(plugin::read_value_snapshot(host, g, outputs[i]));
+    const plugin::PartitionSnapshot part = plugin::read_partition_snapshot(
+        host, g, nodes, n_nodes, inputs, n_inputs, outputs, n_outputs, "opencl");
     const char* dir = config_value(host, cfg, "opencl.cache_dir");
     auto p = std::make_unique<Partition>();
     p->host = host;
-    p->compiled = CompiledPartition::compile(*b->device, *b->cache, descs, ins, outs,
-                                             dir ? std::string(dir) : b->cache_dir);
+    p->compiled = CompiledPartition::compile(*b->device, *b->cache, part.nodes, part.inputs,
+                                             part.outputs, dir ? std::string(dir) : b->cache_dir);
     *out_partition = p.release();
     return nullptr;
   });

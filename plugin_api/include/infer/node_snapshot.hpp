@@ -277,6 +277,28 @@ inline void check_node_ids(const infer_host_api* host, const infer_graph* g, con
   }
 }
 
+// What compile() is handed, checked and read: the nodes and the boundary values.
+struct PartitionSnapshot {
+  std::vector<NodeSnapshot> nodes;
+  std::vector<ValueSnapshot> inputs, outputs;
+};
+
+inline PartitionSnapshot read_partition_snapshot(const infer_host_api* host, const infer_graph* g,
+                                                 const size_t* nodes, size_t n_nodes,
+                                                 const size_t* inputs, size_t n_inputs,
+                                                 const size_t* outputs, size_t n_outputs,
+                                                 const std::string& who) {
+  check_node_ids(host, g, nodes, n_nodes, who);
+  if ((n_inputs && !inputs) || (n_outputs && !outputs))
+    throw PluginError(INFER_INVALID_ARGUMENT, who + ": boundary value list is null");
+  PartitionSnapshot p;
+  for (size_t i = 0; i < n_nodes; ++i) p.nodes.push_back(read_node_snapshot(host, g, nodes[i]));
+  for (size_t i = 0; i < n_inputs; ++i) p.inputs.push_back(read_value_snapshot(host, g, inputs[i]));
+  for (size_t i = 0; i < n_outputs; ++i)
+    p.outputs.push_back(read_value_snapshot(host, g, outputs[i]));
+  return p;
+}
+
 // get_capability's loop for backends that judge one snapshot at a time: `why(snapshot)` returns
 // "" to claim the node, else the refusal; a node that cannot be read is refused, not fatal.
 template <typename Why>
