@@ -161,24 +161,8 @@ TensorHandle MakeInput(const infer_value_desc& desc, const std::string* file,
     throw Failure("input '" + std::string(desc.name) +
                   "' has no declared shape; give it with --input NAME=FILE.npy");
   }
-  std::vector<int64_t> shape;
-  for (size_t i = 0; i < desc.rank; ++i) {
-    int64_t d = desc.dims[i];
-    if (d < 0) {
-      const char* sym = desc.dim_symbols ? desc.dim_symbols[i] : nullptr;
-      auto it = sym ? dims.find(sym) : dims.end();
-      d = it != dims.end() ? it->second : 1;
-    }
-    shape.push_back(d);
-  }
-  Check(infer_tensor_create(desc.dtype, shape.data(), shape.size(), &raw));
-  TensorHandle t(raw);
-  if (!infer::app::FillRandom(desc.dtype, infer_tensor_data(t.get()),
-                              infer_tensor_element_count(t.get()), rng)) {
-    throw Failure("cannot make random data of dtype " + std::string(infer_dtype_name(desc.dtype)) +
-                  " for input '" + desc.name + "'; give it with --input");
-  }
-  return t;
+  // Symbolic dims without a --dim default to 1: infer-run checks a model, it does not time it.
+  return infer::app::RandomInput(desc, infer::app::InputShape(desc, dims, 1), rng);
 }
 
 void PrintSummary(const char* name, const infer_tensor* t) {

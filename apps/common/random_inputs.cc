@@ -61,4 +61,43 @@ bool FillRandom(infer_dtype dtype, void* data, size_t n, std::mt19937_64& rng) {
   }
 }
 
+std::vector<int64_t> InputShape(const infer_value_desc& desc,
+                                const std::map<std::string, int64_t>& dims,
+                                std::optional<int64_t> missing) {
+  std::vector<int64_t> shape;
+  for (size_t i = 0; i < desc.rank; ++i) {
+    int64_t d = desc.dims[i];
+    if (d < 0) {
+      const char* sym = desc.dim_symbols ? desc.dim_symbols[i] : nullptr;
+      auto it = sym ? dims.find(sym) : dims.end();
+      if (it != dims.end()) {
+        d = it->second;
+      } else if (missing) {
+        d = *missing;
+      } else if (sym != nullptr) {
+        throw UsageError("input '" + std::string(desc.name) + "' has symbolic dim '" + sym +
+                         "'; give its value with --dim " + sym + "=N");
+      } else {
+        throw Failure("dim " + std::to_string(i) + " of input '" + desc.name +
+                      "' is dynamic and has no name to give with --dim");
+      }
+    }
+    shape.push_back(d);
+  }
+  return shape;
+}
+
+TensorHandle RandomInput(const infer_value_desc& desc, const std::vector<int64_t>& shape,
+                         std::mt19937_64& rng) {
+  infer_tensor* raw = nullptr;
+  Check(infer_tensor_create(desc.dtype, shape.data(), shape.size(), &raw));
+  TensorHandle t(raw);
+  if (!FillRandom(desc.dtype, infer_tensor_data(t.get()), infer_tensor_element_count(t.get()),
+                  rng)) {
+    throw Failure("cannot make random data of dtype " + std::string(infer_dtype_name(desc.dtype)) +
+                  " for input '" + desc.name + "'");
+  }
+  return t;
+}
+
 }  // namespace infer::app

@@ -1,0 +1,93 @@
+"""infer-bench on the example models: the --json object and its values, the
+--profile Chrome trace, and one clear error line for each bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+BENCH = os.environ["INFER_BENCH"]
+PLUGINS = os.environ["INFER_PLUGIN_DIR"]
+MODELS = Path(os.environ["INFER_SOURCE_DIR"]) / "examples" / "models"
+FAST = ["--iterations", "5", "--warmup", "1"]
+
+
+def bench(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([BENCH, "--plugins", PLUGINS, *args], capture_output=True, text=True,
+                          timeout=60)
+
+
+@pytest.mark.parametrize("model", ["small_cnn.onnx", "mlp.onnx"])
+def test_json_has_every_key_and_sane_values(model):
+    r = bench(str(MODELS / model), "--dim", "batch=1", "--threads", "1", "--json", *FAST)
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout)  # the whole of stdout is one object
+    assert result["model"].endswith(model)
+    assert result["threads"] == 1
+    assert result["iterations"] == 5
+    assert "cpu" in result["placed_on"]
+    assert result["load_ms"] > 0
+    lat = result["latency_ms"]
+    assert set(lat) == {"min", "median", "p90", "p99", "max"}
+    assert 0 < lat["min"] <= lat["median"] <= lat["p90"] <= lat["p99"] <= lat["max"]
+    assert result["throughput_ips"] > 0
+    assert 1 < result["peak_rss_mb"] < 100_000
+
+
+def test_text_report():
+    r = bench(str(MODELS / "mlp.onnx"), "--dim", "batch=2", *FAST)
+    assert r.returncode == 0, r.stderr
+    for label in ("load:", "latency ms:", "median", "p99", "throughput:", "peak RSS:"):
+        assert label in r.stdout
+
+
+def test_seconds_runs_for_about_that_long():
+    r = bench(str(MODELS / "mlp.onnx"), "--dim", "batch=1", "--seconds", "0.3", "--json")
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout)
+    assert result["iterations"] >= 1
+    assert result["iterations"] / result["throughput_ips"] == pytest.approx(0.3, abs=0.2)
+
+
+def test_profile_is_a_chrome_trace(tmp_path):
+    trace = tmp_path / "trace.json"
+    r = bench(str(MODELS / "small_cnn.onnx"), "--dim", "batch=1", "--profile", str(trace), *FAST)
+    assert r.returncode == 0, r.stderr
+    events = json.loads(trace.read_text())["traceEvents"]
+    complete = [e for e in events if e["ph"] == "X"]
+    runs = [e for e in complete if e["name"] == "run"]
+    steps = [e for e in complete if e["cat"] == "step"]
+    assert len(runs) == 5
+    assert steps and len(steps) % 5 == 0  # each partition and copy, every iteration
+    assert any(e["name"].startswith("partition 0: cpu") for e in steps)
+    for e in complete:
+        assert e["dur"] >= 0 and e["ts"] >= 0 and {"pid", "tid"} <= set(e)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--threads", "0"], "--threads must be an integer >= 1"),
+    (["--threads", "100000"], "hardware threads"),
+    (["--iterations", "0"], "--iterations must be an integer >= 1"),
+    (["--seconds", "0"], "--seconds must be a number > 0"),
+    (["--seconds", "abc"], "--seconds must be a number > 0"),
+    (["--iterations", "3", "--seconds", "1"], "not both"),
+    ([], "symbolic dim 'batch'"),  # no --dim batch=N: named, not guessed
+])
+def test_bad_input_is_one_clear_error(args, message):
+    r = bench(str(MODELS / "small_cnn.onnx"), *args, *FAST[2:])
+    assert r.returncode == 2, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("infer-bench: error:"), r.stderr
+    assert message in lines[0]
+    assert r.stdout == ""
+
+
+def test_missing_model_fails_with_exit_1(tmp_path):
+    r = bench(str(tmp_path / "nope.onnx"), "--json", *FAST)
+    assert r.returncode == 1
+    assert r.stderr.startswith("infer-bench: error:")
+    assert r.stdout == ""
