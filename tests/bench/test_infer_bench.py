@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,17 @@ def test_missing_model_fails_with_exit_1(tmp_path):
     assert r.returncode == 1
     assert r.stderr.startswith("infer-bench: error:")
     assert r.stdout == ""
+
+
+def test_side_by_side_script_runs(tmp_path):
+    pytest.importorskip("onnxruntime")
+    script = Path(os.environ["INFER_SOURCE_DIR"]) / "bench" / "side_by_side.py"
+    table = tmp_path / "table.md"
+    r = subprocess.run([sys.executable, str(script), "--models", "mlp", "--threads", "1",
+                        "--rounds", "2", "--iterations", "3", "--warmup", "1",
+                        "--infer-bench", BENCH, "--markdown", str(table)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    row = next(line for line in r.stdout.splitlines() if line.startswith("mlp"))
+    assert float(row.split()[-1]) > 0  # the ratio ours/ORT
+    assert "| mlp | 1 |" in table.read_text()
