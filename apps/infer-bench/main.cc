@@ -223,6 +223,9 @@ int Main(int argc, char** argv) {
   const int64_t iterations = o.iterations.value_or(kDefaultIterations);
   std::vector<infer::bench::Iteration> runs;
   Progress progress(o);
+  // Enough for long runs of large models; what does not fit is counted.
+  constexpr size_t kMaxProfileEvents = size_t{1} << 18;
+  if (!o.profile.empty()) Check(infer_session_profile_start(session.get(), kMaxProfileEvents));
   const auto start = Clock::now();
   while (o.seconds ? Ms(Clock::now() - start).count() < *o.seconds * 1000.0
                    : static_cast<int64_t>(runs.size()) < iterations) {
@@ -247,7 +250,13 @@ int Main(int argc, char** argv) {
   const std::string placed = PlacedBackends(report);
 
   if (!o.profile.empty()) {
-    infer::bench::WriteChromeTrace(o.profile, o.model, runs, infer::bench::ParseStepTimes(report));
+    size_t dropped = 0;
+    const auto steps = infer::bench::StopAndDrainSteps(session.get(), &dropped);
+    infer::bench::WriteChromeTrace(o.profile, o.model, runs, steps);
+    if (dropped > 0) {
+      std::fprintf(stderr, "infer-bench: warning: %zu profile events did not fit and are missing\n",
+                   dropped);
+    }
   }
   if (o.json) {
     std::printf("{\"model\":%s,\"backends\":%s,\"placed_on\":%s,\"threads\":%s,",

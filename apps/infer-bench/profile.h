@@ -1,26 +1,33 @@
-// The Chrome-trace profile infer-bench writes with --profile. The C API gives
-// no per-step timestamps yet, only mean times per partition and copy in the
-// placement report, so each iteration gets its measured wall time plus those
-// means laid out one after another (marked as estimates in the event args).
+// The Chrome-trace profile infer-bench writes with --profile: each measured
+// run, and under it every partition and copy step the session recorded
+// (infer_session_profile_*), one track per thread that ran steps.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "infer/infer.h"
+
 namespace infer::bench {
 
-// A partition or copy with its mean host time, from the placement report.
-struct Step {
-  std::string name;    // "partition 0: cpu", "copy 1: x"
-  std::string detail;  // the op list of a partition, the route of a copy
-  double mean_ms = 0;
+// One partition or copy step of one run, as the session recorded it.
+struct StepEvent {
+  std::string name;      // "partition 0", "copy 1: x"
+  std::string category;  // "partition" or "copy"
+  std::string backend;   // "cpu", "npu_sim->cpu"
+  uint64_t run = 0;
+  uint32_t thread = 0;
+  double start_ms = 0;  // since profiling started
+  double dur_ms = 0;
 };
 
-// The top-level partitions and copies of an infer_session_placement_report
-// text, in report order; empty if the report has no times.
-std::vector<Step> ParseStepTimes(const std::string& report);
+// Stops the session's profiling and takes its events; `dropped` counts what
+// did not fit. Throws on errors.
+std::vector<StepEvent> StopAndDrainSteps(infer_session* session, size_t* dropped);
 
-// One measured run: start relative to the first timed run, and duration.
+// One measured run: start relative to when profiling started, and duration.
 struct Iteration {
   double start_ms = 0;
   double dur_ms = 0;
@@ -28,7 +35,8 @@ struct Iteration {
 
 // Writes {"traceEvents":[...]} to `path`; throws on I/O errors.
 void WriteChromeTrace(const std::string& path, const std::string& model,
-                      const std::vector<Iteration>& iterations, const std::vector<Step>& steps);
+                      const std::vector<Iteration>& iterations,
+                      const std::vector<StepEvent>& steps);
 
 // `s` as a JSON string literal, quotes included.
 std::string JsonString(const std::string& s);

@@ -61,12 +61,33 @@ def test_profile_is_a_chrome_trace(tmp_path):
     events = json.loads(trace.read_text())["traceEvents"]
     complete = [e for e in events if e["ph"] == "X"]
     runs = [e for e in complete if e["name"] == "run"]
-    steps = [e for e in complete if e["cat"] == "step"]
+    steps = [e for e in complete if e["cat"] in ("partition", "copy")]
     assert len(runs) == 5
-    assert steps and len(steps) % 5 == 0  # each partition and copy, every iteration
-    assert any(e["name"].startswith("partition 0: cpu") for e in steps)
+    # Every step of every timed run, recorded by the session, inside its run.
+    assert steps and len(steps) % 5 == 0
+    assert {e["args"]["run"] for e in steps} == set(range(5))
+    assert any(e["name"] == "partition 0" and e["args"]["backend"] == "cpu" for e in steps)
     for e in complete:
         assert e["dur"] >= 0 and e["ts"] >= 0 and {"pid", "tid"} <= set(e)
+    for step in steps:
+        run = runs[step["args"]["run"]]
+        slack = 1000.0  # us: the run is timed outside the session call
+        assert run["ts"] - slack <= step["ts"] <= run["ts"] + run["dur"] + slack
+
+
+def test_profile_shows_side_by_side_partitions_on_two_threads(tmp_path):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "placement"))
+    from placement_util import branches_model
+
+    model = branches_model(tmp_path)
+    trace = tmp_path / "trace.json"
+    r = bench(str(model), "--backends", "npu_sim,cpu", "--inter-op", "2", "--profile", str(trace),
+              *FAST)
+    assert r.returncode == 0, r.stderr
+    events = json.loads(trace.read_text())["traceEvents"]
+    steps = [e for e in events if e.get("cat") == "partition"]
+    assert {e["args"]["backend"] for e in steps} == {"npu_sim", "cpu"}
+    assert len({e["tid"] for e in steps}) == 2  # the two workers of the inter-op pool
 
 
 @pytest.mark.parametrize("args, message", [

@@ -177,6 +177,33 @@ static void check_bad_runs(infer_session* s, float* data) {
   infer_tensor_release(t);
 }
 
+static void count_partition_events(const infer_profile_event* e, void* user) {
+  CHECK(e->struct_size == sizeof(infer_profile_event));
+  CHECK(e->duration_ns >= 0 && e->start_ns >= 0);
+  if (strcmp(e->category, "partition") == 0 && strcmp(e->backend, "cpu") == 0) {
+    ++*(size_t*)user;
+  }
+}
+
+/* Two profiled runs give one event per partition each; misuse is an error. */
+static void check_profiling(infer_session* s, const infer_tensor* input) {
+  expect_error(infer_session_profile_start(s, 0), "profile ring of 0 events");
+  expect_error(infer_session_profile_stop(s), "stop without start");
+  CHECK_OK(infer_session_profile_start(s, 64));
+  expect_error(infer_session_profile_start(s, 64), "second start");
+  expect_error(infer_session_profile_drain(s, count_partition_events, NULL, NULL),
+               "drain while profiling");
+  infer_tensor_release(run_one(s, input));
+  infer_tensor_release(run_one(s, input));
+  CHECK_OK(infer_session_profile_stop(s));
+  size_t events = 0, dropped = 99;
+  CHECK_OK(infer_session_profile_drain(s, count_partition_events, &events, &dropped));
+  CHECK(events == 2);
+  CHECK(dropped == 0);
+  expect_error(infer_session_profile_drain(s, count_partition_events, &events, NULL),
+               "drain twice");
+}
+
 int main(void) {
   printf("infer %s, plugins from %s\n", infer_version_string(), INFER_TEST_PLUGIN_DIR);
   infer_env* no_env = NULL;
@@ -224,6 +251,7 @@ int main(void) {
   CHECK(infer_tensor_const_data(wrapped) == data);
   infer_tensor* out_file = run_one(s, wrapped);
   check_softmax(out_file);
+  check_profiling(s, wrapped);
 
   /* The same model from bytes, fed through a tensor the library allocated. */
   size_t len = 0;

@@ -155,6 +155,33 @@ INFER_API const char* infer_session_optimization_report(const infer_session* ses
 /* Operators in the optimised graph the session runs. */
 INFER_API size_t infer_session_node_count(const infer_session* session);
 
+/* ---- profiling ------------------------------------------------------- */
+/* One step of one run: a partition on its backend, or a copy between two. */
+typedef struct infer_profile_event {
+  size_t struct_size;
+  const char* name;     /* "partition 2", "copy 0: VALUE" (as in the placement report) */
+  const char* category; /* "partition" or "copy" */
+  const char* backend;  /* "cpu", or "npu_sim->cpu" for a copy */
+  uint64_t run;         /* which run since profiling started, from 0 */
+  uint32_t thread;      /* small id of the thread that ran the step */
+  int64_t start_ns;     /* since infer_session_profile_start */
+  int64_t duration_ns;
+} infer_profile_event;
+typedef void (*infer_profile_event_fn)(const infer_profile_event* event, void* user);
+
+/* Records every step of the runs that start from now on into a buffer of
+ * max_events (allocated here, so runs do not allocate). Fails if already on. */
+INFER_API infer_status* infer_session_profile_start(infer_session* session, size_t max_events);
+/* Runs started from now on are not recorded; those in flight finish recording. */
+INFER_API infer_status* infer_session_profile_stop(infer_session* session);
+/* Calls fn once per recorded event (in completion order) and forgets them;
+ * *out_dropped (may be NULL) counts events that did not fit. Only after
+ * profile_stop, once the runs started while profiling have returned.
+ * Strings in the events live as long as the session. */
+INFER_API infer_status* infer_session_profile_drain(infer_session* session,
+                                                    infer_profile_event_fn fn, void* user,
+                                                    size_t* out_dropped);
+
 /* Runs the model. inputs[i] is bound to input_names[i]. Outputs named in
  * output_names (all outputs if n_outputs == 0 and output_names == NULL,
  * in which case out_tensors must have infer_session_output_count entries)

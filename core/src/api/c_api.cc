@@ -16,6 +16,7 @@
 
 using infer::core::Environment;
 using infer::core::FromC;
+using infer::core::ProfileEvent;
 using infer::core::Session;
 using infer::core::SessionOptions;
 using infer::core::Tensor;
@@ -363,6 +364,43 @@ const char* infer_session_optimization_report(const infer_session* s) {
 
 size_t infer_session_node_count(const infer_session* s) {
   return s ? s->session->graph().live_node_count() : 0;
+}
+
+infer_status* infer_session_profile_start(infer_session* s, size_t max_events) {
+  return Guard([&]() -> absl::Status {
+    if (s == nullptr) return NullArg("session");
+    return s->session->StartProfiling(max_events);
+  });
+}
+
+infer_status* infer_session_profile_stop(infer_session* s) {
+  return Guard([&]() -> absl::Status {
+    if (s == nullptr) return NullArg("session");
+    return s->session->StopProfiling();
+  });
+}
+
+infer_status* infer_session_profile_drain(infer_session* s, infer_profile_event_fn fn, void* user,
+                                          size_t* out_dropped) {
+  return Guard([&]() -> absl::Status {
+    if (s == nullptr || fn == nullptr) return NullArg("session or fn");
+    size_t dropped = 0;
+    INFER_ASSIGN_OR_RETURN(std::vector<ProfileEvent> events, s->session->DrainProfile(&dropped));
+    for (const ProfileEvent& e : events) {
+      infer_profile_event out{};
+      out.struct_size = sizeof(out);
+      out.name = e.name->c_str();
+      out.category = e.category->c_str();
+      out.backend = e.backend->c_str();
+      out.run = e.run;
+      out.thread = e.thread;
+      out.start_ns = e.start_ns;
+      out.duration_ns = e.duration_ns;
+      fn(&out, user);
+    }
+    if (out_dropped != nullptr) *out_dropped = dropped;
+    return absl::OkStatus();
+  });
 }
 
 infer_status* infer_session_run(infer_session* s, const char* const* input_names,

@@ -14,7 +14,8 @@ namespace infer::core {
 absl::StatusOr<std::unique_ptr<ExecutionPlan>> ExecutionPlan::Build(const Graph& graph,
                                                                     const PlanContext& ctx) {
   std::unique_ptr<ExecutionPlan> plan(new ExecutionPlan(graph));
-  INFER_ASSIGN_OR_RETURN(plan->placement_, PlaceGraph(graph, ctx.backends, ctx.placement, ctx.config));
+  INFER_ASSIGN_OR_RETURN(plan->placement_,
+                         PlaceGraph(graph, ctx.backends, ctx.placement, ctx.config));
   plan->control_flow_.resize(plan->placement_.partitions.size());
   for (size_t i = 0; i < plan->placement_.partitions.size(); ++i) {
     Partition& p = plan->placement_.partitions[i];
@@ -86,6 +87,21 @@ absl::StatusOr<std::unique_ptr<ExecutionPlan>> ExecutionPlan::Build(const Graph&
     depend(step_of_partition[pl.copies[c].from_partition], step_of_copy[c]);
   }
   plan->times_ = std::make_unique<StepTime[]>(pl.steps.size());
+  for (const Placement::Step& step : pl.steps) {
+    if (step.kind == Placement::StepKind::kPartition) {
+      plan->step_names_.push_back(absl::StrCat("partition ", step.index));
+      plan->step_categories_.push_back("partition");
+      plan->step_backends_.push_back(pl.partitions[step.index].backend->name);
+    } else {
+      const Copy& copy = pl.copies[step.index];
+      plan->step_names_.push_back(
+          absl::StrCat("copy ", step.index, ": ", graph.value(copy.value).name));
+      plan->step_categories_.push_back("copy");
+      plan->step_backends_.push_back(
+          absl::StrCat(pl.partitions[copy.from_partition].backend->name, "->",
+                       pl.partitions[copy.to_partitions.front()].backend->name));
+    }
+  }
   // Bodies of control flow run inside a step of the outer plan: sharing its
   // pool there could leave every worker waiting on the others.
   if (graph.parent() == nullptr && pl.partitions.size() > 1) plan->pool_ = ctx.inter_op_pool;
@@ -140,12 +156,18 @@ absl::Status ExecutionPlan::RunCopy(size_t index, std::vector<TensorPtr>& values
   return absl::OkStatus();
 }
 
-absl::Status ExecutionPlan::RunStep(size_t step, std::vector<TensorPtr>& values) const {
+absl::Status ExecutionPlan::RunStep(size_t step, std::vector<TensorPtr>& values, Profiler* profiler,
+                                    uint64_t run) const {
   const auto start = std::chrono::steady_clock::now();
   const Placement::Step& s = placement_.steps[step];
   absl::Status st = s.kind == Placement::StepKind::kPartition ? RunPartition(s.index, values)
                                                               : RunCopy(s.index, values);
-  const auto elapsed = std::chrono::steady_clock::now() - start;
+  const auto end = std::chrono::steady_clock::now();
+  if (profiler != nullptr) {
+    profiler->Record(&step_names_[step], &step_categories_[step], &step_backends_[step], run, start,
+                     end);
+  }
+  const auto elapsed = end - start;
   times_[step].nanos.fetch_add(
       std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count(),
       std::memory_order_relaxed);
@@ -153,20 +175,24 @@ absl::Status ExecutionPlan::RunStep(size_t step, std::vector<TensorPtr>& values)
   return st;
 }
 
-absl::Status ExecutionPlan::Execute(std::vector<TensorPtr>& values) const {
+absl::Status ExecutionPlan::Execute(std::vector<TensorPtr>& values, Profiler* profiler,
+                                    uint64_t run) const {
   values.resize(std::max(values.size(), placement_.slot_count));
   for (size_t v : constants_) {
     if (!values[v]) values[v] = graph_.value(v).constant;
   }
-  if (pool_ != nullptr) return ExecuteInParallel(values);
-  for (size_t s = 0; s < placement_.steps.size(); ++s) INFER_RETURN_IF_ERROR(RunStep(s, values));
+  if (pool_ != nullptr) return ExecuteInParallel(values, profiler, run);
+  for (size_t s = 0; s < placement_.steps.size(); ++s) {
+    INFER_RETURN_IF_ERROR(RunStep(s, values, profiler, run));
+  }
   return absl::OkStatus();
 }
 
 // Each step is handed to the pool once the steps it waits for are done; the
 // caller waits until nothing is in flight. Steps write distinct slots of
 // `values`, and a step reads only slots of steps finished before it started.
-absl::Status ExecutionPlan::ExecuteInParallel(std::vector<TensorPtr>& values) const {
+absl::Status ExecutionPlan::ExecuteInParallel(std::vector<TensorPtr>& values, Profiler* profiler,
+                                              uint64_t run) const {
   std::mutex mu;
   std::condition_variable idle;
   std::vector<size_t> waiting = step_waits_for_;
@@ -174,7 +200,7 @@ absl::Status ExecutionPlan::ExecuteInParallel(std::vector<TensorPtr>& values) co
   absl::Status error;
   std::function<void(size_t)> launch = [&](size_t step) {
     pool_->Submit([&, step] {
-      absl::Status st = RunStep(step, values);
+      absl::Status st = RunStep(step, values, profiler, run);
       std::vector<size_t> ready;
       {
         std::lock_guard<std::mutex> lock(mu);

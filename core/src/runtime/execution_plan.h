@@ -11,6 +11,7 @@
 #include "ir/graph.h"
 #include "plugin/abi_objects.h"
 #include "runtime/placement.h"
+#include "runtime/profiler.h"
 
 namespace infer::core {
 
@@ -45,7 +46,9 @@ class ExecutionPlan {
   // `values` is indexed by value id; graph inputs and outer references must
   // be set. Every step (partition or copy) runs once its inputs exist and
   // fills the values it produces; the table grows by the copies' slots.
-  absl::Status Execute(std::vector<TensorPtr>& values) const;
+  // With a profiler, each step's start and end go there tagged with `run`.
+  absl::Status Execute(std::vector<TensorPtr>& values, Profiler* profiler = nullptr,
+                       uint64_t run = 0) const;
 
   // Placement report: partitions, copies, refusals and the time each step
   // took so far, nested plans indented.
@@ -59,10 +62,12 @@ class ExecutionPlan {
   };
 
   explicit ExecutionPlan(const Graph& graph);
-  absl::Status RunStep(size_t step, std::vector<TensorPtr>& values) const;
+  absl::Status RunStep(size_t step, std::vector<TensorPtr>& values, Profiler* profiler,
+                       uint64_t run) const;
   absl::Status RunPartition(size_t index, std::vector<TensorPtr>& values) const;
   absl::Status RunCopy(size_t index, std::vector<TensorPtr>& values) const;
-  absl::Status ExecuteInParallel(std::vector<TensorPtr>& values) const;
+  absl::Status ExecuteInParallel(std::vector<TensorPtr>& values, Profiler* profiler,
+                                 uint64_t run) const;
 
   const Graph& graph_;
   Placement placement_;
@@ -74,6 +79,8 @@ class ExecutionPlan {
   std::vector<std::vector<size_t>> step_unblocks_;
   ThreadPool* pool_ = nullptr;
   std::unique_ptr<StepTime[]> times_;  // per step
+  // Per step, for profile events: "partition 2" / "copy 0: x", its kind, its backend(s).
+  std::vector<std::string> step_names_, step_categories_, step_backends_;
 };
 
 }  // namespace infer::core

@@ -276,7 +276,12 @@ absl::StatusOr<std::vector<TensorPtr>> Session::Run(
     }
   }
 
-  INFER_RETURN_IF_ERROR(plan_->Execute(values));
+  std::shared_ptr<Profiler> profiler;
+  {
+    std::lock_guard<std::mutex> lock(profile_mu_);
+    profiler = profiling_;
+  }
+  INFER_RETURN_IF_ERROR(plan_->Execute(values, profiler.get(), profiler ? profiler->NextRun() : 0));
 
   std::vector<size_t> wanted;
   if (output_names.empty()) {
@@ -301,6 +306,43 @@ absl::StatusOr<std::vector<TensorPtr>> Session::Run(
     result.push_back(std::move(t));
   }
   return result;
+}
+
+}  // namespace infer::core
+
+namespace infer::core {
+
+absl::Status Session::StartProfiling(size_t max_events) {
+  constexpr size_t kMaxEvents = size_t{1} << 24;
+  if (max_events == 0 || max_events > kMaxEvents) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_events must be from 1 to ", kMaxEvents, ", got ", max_events));
+  }
+  std::lock_guard<std::mutex> lock(profile_mu_);
+  if (profiling_) return absl::FailedPreconditionError("profiling is already on");
+  profiling_ = std::make_shared<Profiler>(max_events);
+  last_profile_ = profiling_;
+  return absl::OkStatus();
+}
+
+absl::Status Session::StopProfiling() {
+  std::lock_guard<std::mutex> lock(profile_mu_);
+  if (!profiling_) return absl::FailedPreconditionError("profiling is not on");
+  profiling_.reset();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<ProfileEvent>> Session::DrainProfile(size_t* dropped) {
+  std::lock_guard<std::mutex> lock(profile_mu_);
+  if (profiling_) return absl::FailedPreconditionError("stop profiling before draining");
+  if (!last_profile_) return absl::FailedPreconditionError("profiling was never started");
+  // Runs that started while profiling hold the profiler until they return.
+  if (last_profile_.use_count() > 1) {
+    return absl::FailedPreconditionError("runs started while profiling have not returned yet");
+  }
+  std::vector<ProfileEvent> events = last_profile_->Take(dropped);
+  last_profile_.reset();
+  return events;
 }
 
 }  // namespace infer::core

@@ -3,6 +3,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,13 @@ class Session {
   std::string placement_report() const { return plan_->Describe(); }
   const OptimizationReport& optimization_report() const { return optimization_; }
 
+  // Profiling: per-step timestamps of the runs that start while it is on,
+  // into a ring of `max_events` allocated here. Drain once it is stopped and
+  // those runs have returned.
+  absl::Status StartProfiling(size_t max_events);
+  absl::Status StopProfiling();
+  absl::StatusOr<std::vector<ProfileEvent>> DrainProfile(size_t* dropped);
+
   // Binds inputs by name, runs every partition, returns the requested outputs
   // (all outputs if `output_names` is empty). Safe to call concurrently.
   absl::StatusOr<std::vector<TensorPtr>> Run(const std::vector<std::string>& input_names,
@@ -80,6 +88,9 @@ class Session {
   std::unique_ptr<ExecutionPlan> plan_;
   OptimizationReport optimization_;
   bool from_optimized_file_ = false;
+  mutable std::mutex profile_mu_;
+  std::shared_ptr<Profiler> profiling_;  // while on
+  std::shared_ptr<Profiler> last_profile_;
 };
 
 }  // namespace infer::core

@@ -1,0 +1,50 @@
+// Per-step timestamps while a session profiles: a ring of events allocated
+// when profiling starts, so runs record without allocating.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace infer::core {
+
+struct ProfileEvent {
+  const std::string* name = nullptr;      // owned by the plan, lives with the session
+  const std::string* category = nullptr;  // "partition" or "copy"
+  const std::string* backend = nullptr;
+  uint64_t run = 0;
+  uint32_t thread = 0;
+  int64_t start_ns = 0;  // since Start
+  int64_t duration_ns = 0;
+};
+
+class Profiler {
+ public:
+  explicit Profiler(size_t max_events);
+
+  // Records one step; past max_events, counts it as dropped.
+  void Record(const std::string* name, const std::string* category, const std::string* backend,
+              uint64_t run, std::chrono::steady_clock::time_point start,
+              std::chrono::steady_clock::time_point end);
+  uint64_t NextRun() { return runs_.fetch_add(1, std::memory_order_relaxed); }
+  // Events recorded so far (in completion order), and how many did not fit.
+  std::vector<ProfileEvent> Take(size_t* dropped);
+
+ private:
+  uint32_t ThreadId();
+
+  std::vector<ProfileEvent> events_;
+  std::chrono::steady_clock::time_point origin_;  // after the allocation above
+  std::atomic<size_t> next_{0};
+  std::atomic<size_t> dropped_{0};
+  std::atomic<uint64_t> runs_{0};
+  std::mutex threads_mu_;
+  std::map<std::thread::id, uint32_t> threads_;
+};
+
+}  // namespace infer::core
