@@ -45,6 +45,29 @@ int64_t ParseInt(const std::string& what, const std::string& text, int64_t min_v
   return v;
 }
 
+void ParseCommandLine(int argc, char** argv, const std::string& usage, SessionFlags& session,
+                      std::string& model, const AppFlagParser& app_flag) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    const FlagValue value = [&]() -> std::string {
+      if (i + 1 >= argc) throw UsageError(a + " needs a value");
+      return argv[++i];
+    };
+    if (a == "-h" || a == "--help") {
+      std::fputs(usage.c_str(), stdout);
+      std::exit(0);
+    } else if (session.Parse(argc, argv, i) || app_flag(a, value)) {
+      continue;
+    } else if (a.starts_with("-")) {
+      throw UsageError("unknown option '" + a + "'");
+    } else if (model.empty()) {
+      model = a;
+    } else {
+      throw UsageError("more than one model given ('" + model + "' and '" + a + "')");
+    }
+  }
+}
+
 const char* SessionFlags::Help() {
   return "  --plugins DIR         plugin folder (repeatable; default: the plugins folder\n"
          "                        beside this program; INFER_PLUGIN_PATH is scanned too)\n"

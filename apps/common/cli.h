@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -51,6 +52,20 @@ void Check(infer_status* s);
 std::pair<std::string, std::string> SplitAssignment(const std::string& flag,
                                                     const std::string& arg);
 int64_t ParseInt(const std::string& what, const std::string& text, int64_t min_value);
+
+struct SessionFlags;
+
+// Consumes the value of the flag being parsed (a usage error if there is none).
+using FlagValue = std::function<std::string()>;
+// Takes one of the app's own flags: false if `flag` is not one of them.
+using AppFlagParser = std::function<bool(const std::string& flag, const FlagValue& value)>;
+
+// The argument loop every app shares: -h/--help prints `usage` and exits 0, the
+// session flags go to `session`, the app's own to `app_flag`, any other "-..."
+// is a usage error, and the one positional argument is the model (left empty
+// when none is given: the app decides whether that is an error).
+void ParseCommandLine(int argc, char** argv, const std::string& usage, SessionFlags& session,
+                      std::string& model, const AppFlagParser& app_flag);
 
 // Runs app_main and turns its exceptions into one "APP: error: ..." line on
 // stderr: exit code 2 for usage errors, 1 for the rest.

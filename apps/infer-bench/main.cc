@@ -75,39 +75,28 @@ double ParseSeconds(const std::string& text) {
 
 Options ParseArgs(int argc, char** argv) {
   Options o;
-  auto value = [&](int& i) -> std::string {
-    if (i + 1 >= argc) throw UsageError(std::string(argv[i]) + " needs a value");
-    return argv[++i];
-  };
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "-h" || a == "--help") {
-      std::fputs(Usage().c_str(), stdout);
-      std::exit(0);
-    } else if (o.session.Parse(argc, argv, i)) {
-      continue;
-    } else if (a == "--threads") {
-      o.threads = infer::app::ParseInt(a, value(i), 1);
-    } else if (a == "--warmup") {
-      o.warmup = infer::app::ParseInt(a, value(i), 0);
-    } else if (a == "--iterations") {
-      o.iterations = infer::app::ParseInt(a, value(i), 1);
-    } else if (a == "--seconds") {
-      o.seconds = ParseSeconds(value(i));
-    } else if (a == "--seed") {
-      o.seed = static_cast<uint64_t>(infer::app::ParseInt(a, value(i), 0));
-    } else if (a == "--json") {
-      o.json = true;
-    } else if (a == "--profile") {
-      o.profile = value(i);
-    } else if (a.starts_with("-")) {
-      throw UsageError("unknown option '" + a + "'");
-    } else if (o.model.empty()) {
-      o.model = a;
-    } else {
-      throw UsageError("more than one model given ('" + o.model + "' and '" + a + "')");
-    }
-  }
+  infer::app::ParseCommandLine(argc, argv, Usage(), o.session, o.model,
+                               [&](const std::string& a, const infer::app::FlagValue& value) {
+                                 if (a == "--threads") {
+                                   o.threads = infer::app::ParseInt(a, value(), 1);
+                                 } else if (a == "--warmup") {
+                                   o.warmup = infer::app::ParseInt(a, value(), 0);
+                                 } else if (a == "--iterations") {
+                                   o.iterations = infer::app::ParseInt(a, value(), 1);
+                                 } else if (a == "--seconds") {
+                                   o.seconds = ParseSeconds(value());
+                                 } else if (a == "--seed") {
+                                   o.seed =
+                                       static_cast<uint64_t>(infer::app::ParseInt(a, value(), 0));
+                                 } else if (a == "--json") {
+                                   o.json = true;
+                                 } else if (a == "--profile") {
+                                   o.profile = value();
+                                 } else {
+                                   return false;
+                                 }
+                                 return true;
+                               });
   if (o.model.empty()) throw UsageError("no model given");
   if (o.iterations && o.seconds) throw UsageError("give --iterations or --seconds, not both");
   // More threads than the machine has only measures oversubscription.

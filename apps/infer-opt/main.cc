@@ -40,26 +40,17 @@ struct Options {
 
 Options ParseArgs(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "-h" || a == "--help") {
-      std::fputs(Usage().c_str(), stdout);
-      std::exit(0);
-    } else if (o.session.Parse(argc, argv, i)) {
-      continue;
-    } else if (a == "-o" || a == "--output") {
-      if (i + 1 >= argc) throw UsageError(a + " needs a value");
-      o.output = argv[++i];
-    } else if (a == "-v" || a == "--report") {
-      o.report = true;
-    } else if (a.starts_with("-")) {
-      throw UsageError("unknown option '" + a + "'");
-    } else if (o.model.empty()) {
-      o.model = a;
-    } else {
-      throw UsageError("more than one model given ('" + o.model + "' and '" + a + "')");
-    }
-  }
+  infer::app::ParseCommandLine(argc, argv, Usage(), o.session, o.model,
+                               [&](const std::string& a, const infer::app::FlagValue& value) {
+                                 if (a == "-o" || a == "--output") {
+                                   o.output = value();
+                                 } else if (a == "-v" || a == "--report") {
+                                   o.report = true;
+                                 } else {
+                                   return false;
+                                 }
+                                 return true;
+                               });
   if (o.model.empty()) throw UsageError("no model given");
   if (o.output.empty()) throw UsageError("no output file given (-o OUT)");
   return o;

@@ -60,35 +60,24 @@ struct Options {
 
 Options ParseArgs(int argc, char** argv) {
   Options o;
-  auto value = [&](int& i) -> std::string {
-    if (i + 1 >= argc) throw UsageError(std::string(argv[i]) + " needs a value");
-    return argv[++i];
-  };
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "-h" || a == "--help") {
-      std::fputs(Usage().c_str(), stdout);
-      std::exit(0);
-    } else if (o.session.Parse(argc, argv, i)) {
-      continue;
-    } else if (a == "--input") {
-      o.inputs.push_back(infer::app::SplitAssignment(a, value(i)));
-    } else if (a == "--seed") {
-      o.seed = static_cast<uint64_t>(infer::app::ParseInt("--seed", value(i), 0));
-    } else if (a == "--output-dir") {
-      o.output_dir = value(i);
-    } else if (a == "--report") {
-      o.report = true;
-    } else if (a == "--list-plugins") {
-      o.list_plugins = true;
-    } else if (a.starts_with("-")) {
-      throw UsageError("unknown option '" + a + "'");
-    } else if (o.model.empty()) {
-      o.model = a;
-    } else {
-      throw UsageError("more than one model given ('" + o.model + "' and '" + a + "')");
-    }
-  }
+  infer::app::ParseCommandLine(
+      argc, argv, Usage(), o.session, o.model,
+      [&](const std::string& a, const infer::app::FlagValue& value) {
+        if (a == "--input") {
+          o.inputs.push_back(infer::app::SplitAssignment(a, value()));
+        } else if (a == "--seed") {
+          o.seed = static_cast<uint64_t>(infer::app::ParseInt("--seed", value(), 0));
+        } else if (a == "--output-dir") {
+          o.output_dir = value();
+        } else if (a == "--report") {
+          o.report = true;
+        } else if (a == "--list-plugins") {
+          o.list_plugins = true;
+        } else {
+          return false;
+        }
+        return true;
+      });
   if (o.model.empty() && !o.list_plugins) throw UsageError("no model given");
   return o;
 }

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <type_traits>
 
-#include "infer/node_snapshot.hpp"  // write_probe, check_host_abi
+#include "infer/node_snapshot.hpp"  // write_probe, check_host_abi, backend_plugin_table
 #include "infer/plugin_api.h"
 #include "infer/plugin_cxx.hpp"
 #include "partition.h"
@@ -107,18 +107,8 @@ constexpr infer_backend_api kBackendApi = {
     .describe_partition = nullptr,  // the placement report's host times say it all
 };
 
-constexpr infer_plugin_api kPluginApi = {
-    .struct_size = sizeof(infer_plugin_api),
-    .abi_major = INFER_PLUGIN_ABI_MAJOR,
-    .abi_minor = INFER_PLUGIN_ABI_MINOR,
-    .probe = &probe,
-    .init = &init,
-    .shutdown = &shutdown,
-    .frontend = nullptr,
-    .backend = &kBackendApi,
-    .pass = nullptr,
-    .custom_ops = nullptr,
-};
+constexpr infer_plugin_api kPluginApi =
+    plugin::backend_plugin_table(&probe, &init, &shutdown, &kBackendApi);
 
 }  // namespace
 }  // namespace infer::cpu

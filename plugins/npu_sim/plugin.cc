@@ -186,16 +186,14 @@ infer_status* run(void* partition, const infer_tensor_view* inputs, size_t n_inp
 void release_partition(void* partition) { delete static_cast<Partition*>(partition); }
 
 size_t describe_partition(void* partition, char* buf, size_t len) {
-  try {
-    const auto* p = static_cast<const Partition*>(partition);
-    if (!p) return 0;
-    return plugin::copy_report_text(
-        describe_program(*p->program, p->runs.load(std::memory_order_relaxed),
-                         p->host_ns.load(std::memory_order_relaxed)),
-        buf, len);
-  } catch (...) {
-    return 0;  // no exception crosses the ABI; an empty account is harmless
-  }
+  const auto* p = static_cast<const Partition*>(partition);
+  if (!p) return 0;
+  return plugin::describe_with(
+      [p] {
+        return describe_program(*p->program, p->runs.load(std::memory_order_relaxed),
+                                p->host_ns.load(std::memory_order_relaxed));
+      },
+      buf, len);
 }
 
 constexpr infer_backend_api kBackendApi = {
@@ -208,18 +206,8 @@ constexpr infer_backend_api kBackendApi = {
     .describe_partition = &describe_partition,
 };
 
-constexpr infer_plugin_api kPluginApi = {
-    .struct_size = sizeof(infer_plugin_api),
-    .abi_major = INFER_PLUGIN_ABI_MAJOR,
-    .abi_minor = INFER_PLUGIN_ABI_MINOR,
-    .probe = &probe,
-    .init = &init,
-    .shutdown = &shutdown,
-    .frontend = nullptr,
-    .backend = &kBackendApi,
-    .pass = nullptr,
-    .custom_ops = nullptr,
-};
+constexpr infer_plugin_api kPluginApi =
+    plugin::backend_plugin_table(&probe, &init, &shutdown, &kBackendApi);
 
 }  // namespace
 }  // namespace infer::npu_sim

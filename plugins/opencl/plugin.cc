@@ -134,13 +134,9 @@ infer_status* run(void* partition, const infer_tensor_view* inputs, size_t n_inp
 void release_partition(void* partition) { delete static_cast<Partition*>(partition); }
 
 size_t describe_partition(void* partition, char* buf, size_t len) {
-  try {
-    const auto* p = static_cast<const Partition*>(partition);
-    if (!p) return 0;
-    return plugin::copy_report_text(p->compiled->describe(), buf, len);
-  } catch (...) {
-    return 0;  // no exception crosses the ABI; an empty account is harmless
-  }
+  const auto* p = static_cast<const Partition*>(partition);
+  if (!p) return 0;
+  return plugin::describe_with([p] { return p->compiled->describe(); }, buf, len);
 }
 
 infer_backend_api g_backend_api = {
@@ -153,18 +149,8 @@ infer_backend_api g_backend_api = {
     .describe_partition = &describe_partition,
 };
 
-constexpr infer_plugin_api kPluginApi = {
-    .struct_size = sizeof(infer_plugin_api),
-    .abi_major = INFER_PLUGIN_ABI_MAJOR,
-    .abi_minor = INFER_PLUGIN_ABI_MINOR,
-    .probe = &probe,
-    .init = &init,
-    .shutdown = &shutdown,
-    .frontend = nullptr,
-    .backend = &g_backend_api,
-    .pass = nullptr,
-    .custom_ops = nullptr,
-};
+constexpr infer_plugin_api kPluginApi =
+    plugin::backend_plugin_table(&probe, &init, &shutdown, &g_backend_api);
 
 }  // namespace
 }  // namespace infer::opencl

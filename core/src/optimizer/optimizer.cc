@@ -170,7 +170,8 @@ class Runner {
 // Tentative placement for the backend-specific levels: records each node's
 // backend and returns the backends that hold nodes.
 absl::StatusOr<std::set<std::string>> PlaceTentatively(Graph& graph, const OptimizerContext& ctx) {
-  INFER_ASSIGN_OR_RETURN(Placement placement, PlaceGraph(graph, ctx.backends, ctx.placement, ctx.config));
+  INFER_ASSIGN_OR_RETURN(Placement placement,
+                         PlaceGraph(graph, ctx.backends, ctx.placement, ctx.config));
   std::set<std::string> used;
   for (const Partition& p : placement.partitions) {
     for (size_t n : p.nodes) graph.mutable_node(n).backend = p.backend->name;

@@ -55,11 +55,8 @@ absl::StatusOr<std::unique_ptr<ExecutionPlan>> ExecutionPlan::Build(const Graph&
   // Dependencies between steps: a partition waits for the steps that fill
   // its input slots, a copy for its source partition.
   const Placement& pl = plan->placement_;
-  std::vector<size_t> step_of_partition(pl.partitions.size()), step_of_copy(pl.copies.size());
-  for (size_t s = 0; s < pl.steps.size(); ++s) {
-    (pl.steps[s].kind == Placement::StepKind::kPartition ? step_of_partition
-                                                         : step_of_copy)[pl.steps[s].index] = s;
-  }
+  const std::vector<size_t>& step_of_partition = pl.partition_step;
+  const std::vector<size_t>& step_of_copy = pl.copy_step;
   std::vector<size_t> step_of_node(graph.node_count(), kNoNode);
   for (size_t p = 0; p < pl.partitions.size(); ++p) {
     for (size_t n : pl.partitions[p].nodes) step_of_node[n] = step_of_partition[p];

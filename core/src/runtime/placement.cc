@@ -4,6 +4,7 @@
 #include <charconv>
 #include <map>
 #include <queue>
+#include <set>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -104,6 +105,15 @@ std::vector<size_t> NodeReads(const Node& node) {
   return reads;
 }
 
+// Partition index of every node placed in `parts` (kUnassigned elsewhere).
+std::vector<size_t> PartitionOfNodes(const Graph& graph, const std::vector<Partition>& parts) {
+  std::vector<size_t> partition_of(graph.node_count(), kUnassigned);
+  for (size_t p = 0; p < parts.size(); ++p) {
+    for (size_t n : parts[p].nodes) partition_of[n] = p;
+  }
+  return partition_of;
+}
+
 // A set of partition indices, sized as partitions are created.
 class PartitionSet {
  public:
@@ -187,10 +197,7 @@ std::vector<Partition> OrderPartitions(const Graph& graph, const std::vector<siz
                                        std::vector<Partition> parts) {
   std::vector<size_t> rank(graph.node_count(), 0);
   for (size_t i = 0; i < order.size(); ++i) rank[order[i]] = i;
-  std::vector<size_t> part_of(graph.node_count(), kUnassigned);
-  for (size_t p = 0; p < parts.size(); ++p) {
-    for (size_t n : parts[p].nodes) part_of[n] = p;
-  }
+  const std::vector<size_t> part_of = PartitionOfNodes(graph, parts);
   std::vector<absl::flat_hash_set<size_t>> successors(parts.size());
   std::vector<size_t> pending(parts.size(), 0);
   for (size_t p = 0; p < parts.size(); ++p) {
@@ -224,10 +231,7 @@ std::vector<Partition> OrderPartitions(const Graph& graph, const std::vector<siz
 
 // Fills inputs/outputs of each partition from the graph's edges.
 void ComputeBoundaries(const Graph& graph, std::vector<Partition>& parts) {
-  std::vector<size_t> partition_of(graph.node_count(), kUnassigned);
-  for (size_t p = 0; p < parts.size(); ++p) {
-    for (size_t n : parts[p].nodes) partition_of[n] = p;
-  }
+  const std::vector<size_t> partition_of = PartitionOfNodes(graph, parts);
   std::vector<absl::flat_hash_set<size_t>> readers(graph.value_count());
   for (size_t p = 0; p < parts.size(); ++p) {
     for (size_t n : parts[p].nodes) {
@@ -269,10 +273,7 @@ int64_t StaticBytes(const Value& value) {
 // (the core's control-flow nodes share host memory with every backend), and
 // lays out the steps: each partition, then the copies of its outputs.
 void PlanCopies(const Graph& graph, Placement& placement) {
-  std::vector<size_t> partition_of(graph.node_count(), kUnassigned);
-  for (size_t p = 0; p < placement.partitions.size(); ++p) {
-    for (size_t n : placement.partitions[p].nodes) partition_of[n] = p;
-  }
+  const std::vector<size_t> partition_of = PartitionOfNodes(graph, placement.partitions);
   const PluginRecord* core = &CoreBackendRecord();
   std::map<std::pair<size_t, const PluginRecord*>, size_t> copy_of;  // (value, to) -> copy
   std::vector<std::vector<size_t>> copies_after(placement.partitions.size());
@@ -303,9 +304,15 @@ void PlanCopies(const Graph& graph, Placement& placement) {
       part.input_slots[i] = copy.slot;
     }
   }
+  placement.partition_step.resize(placement.partitions.size());
+  placement.copy_step.resize(placement.copies.size());
   for (size_t p = 0; p < placement.partitions.size(); ++p) {
+    placement.partition_step[p] = placement.steps.size();
     placement.steps.push_back({Placement::StepKind::kPartition, p});
-    for (size_t c : copies_after[p]) placement.steps.push_back({Placement::StepKind::kCopy, c});
+    for (size_t c : copies_after[p]) {
+      placement.copy_step[c] = placement.steps.size();
+      placement.steps.push_back({Placement::StepKind::kCopy, c});
+    }
   }
   placement.slot_count = graph.value_count() + placement.copies.size();
 }
@@ -343,11 +350,11 @@ absl::StatusOr<Candidates> AskBackends(const Graph& graph, const std::vector<siz
         absl::StrCat(key, ": backend '", name, "' is not one of this session's backends (",
                      names.empty() ? "none" : absl::StrJoin(names, ", "), ")"));
   };
-  std::map<std::pair<size_t, size_t>, bool> excluded;
+  std::set<std::pair<size_t, size_t>> excluded;  // (node, backend)
   for (const auto& [selector, backend] : options.excludes) {
     INFER_ASSIGN_OR_RETURN(size_t b, backend_index("placement.exclude", backend));
     INFER_ASSIGN_OR_RETURN(auto selected, SelectNodes(graph, "placement.exclude", selector));
-    for (size_t n : selected) excluded[{n, b}] = true;
+    for (size_t n : selected) excluded.emplace(n, b);
   }
   std::vector<size_t> pin(graph.node_count(), kUnassigned);
   for (const auto& [selector, backend] : options.pins) {
@@ -584,10 +591,7 @@ std::string DescribeFallback(const Graph& graph, const Placement& placement) {
   for (const Refusal& r : placement.refusals) {
     if (r.backend == placement.preferred->name) reason[r.node] = r.reason;
   }
-  std::vector<size_t> part_of(graph.node_count(), kUnassigned);
-  for (size_t p = 0; p < placement.partitions.size(); ++p) {
-    for (size_t n : placement.partitions[p].nodes) part_of[n] = p;
-  }
+  const std::vector<size_t> part_of = PartitionOfNodes(graph, placement.partitions);
   for (size_t n : placement.fallback_nodes)
     ++ran_on[placement.partitions[part_of[n]].backend->name];
   constexpr size_t kListed = 4;

@@ -75,6 +75,8 @@ struct Placement {
   std::vector<Partition> partitions;  // in a valid execution order
   std::vector<Copy> copies;
   std::vector<Step> steps;  // partitions in order, each copy right after its source
+  // Index into `steps` of each partition and of each copy.
+  std::vector<size_t> partition_step, copy_step;
   std::vector<Refusal> refusals;
   // Nodes that run on a later backend than the first of the order.
   std::vector<size_t> fallback_nodes;

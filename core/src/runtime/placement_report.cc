@@ -66,11 +66,8 @@ std::string DeviceReport(const Partition& p, const std::string& pad) {
 std::string ExecutionPlan::Describe(int indent) const {
   const std::string pad(static_cast<size_t>(indent), ' ');
   const Placement& pl = placement_;
-  std::vector<size_t> step_of_partition(pl.partitions.size()), step_of_copy(pl.copies.size());
-  for (size_t s = 0; s < pl.steps.size(); ++s) {
-    (pl.steps[s].kind == Placement::StepKind::kPartition ? step_of_partition
-                                                         : step_of_copy)[pl.steps[s].index] = s;
-  }
+  const std::vector<size_t>& step_of_partition = pl.partition_step;
+  const std::vector<size_t>& step_of_copy = pl.copy_step;
   auto ms_per_run = [&](size_t step) -> double {
     const int64_t runs = times_[step].runs.load(std::memory_order_relaxed);
     const auto nanos = static_cast<double>(times_[step].nanos.load(std::memory_order_relaxed));

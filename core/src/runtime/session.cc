@@ -132,10 +132,10 @@ absl::StatusOr<std::vector<const PluginRecord*>> Session::ResolveBackends() cons
   std::vector<std::string> unavailable;
   for (const std::string& name : options_.backends) {
     const PluginRecord* r = plugins.FindLoaded(name, INFER_PLUGIN_BACKEND);
-    if (r == nullptr && plugins.FindUnavailable(name) != nullptr) {
+    const PluginRecord* absent = r == nullptr ? plugins.FindUnavailable(name) : nullptr;
+    if (absent != nullptr) {
       // A device that is absent here: the rest of the order takes its nodes.
-      unavailable.push_back(
-          absl::StrCat("backend '", name, "' is ", plugins.FindUnavailable(name)->error));
+      unavailable.push_back(absl::StrCat("backend '", name, "' is ", absent->error));
       continue;
     }
     if (r == nullptr) {

@@ -246,6 +246,37 @@ inline size_t copy_report_text(const std::string& text, char* buf, size_t len) {
   return text.size();
 }
 
+// A whole describe_partition: the text `make()` builds, copied as above; an exception gives
+// an empty account (harmless in a report) rather than crossing the ABI.
+template <typename Make>
+size_t describe_with(Make&& make, char* buf, size_t len) noexcept {
+  try {
+    return copy_report_text(make(), buf, len);
+  } catch (...) {
+    return 0;
+  }
+}
+
+// The table of a plugin that is a backend and nothing else.
+constexpr infer_plugin_api backend_plugin_table(void (*probe)(infer_plugin_probe*),
+                                                infer_status* (*init)(const infer_host_api*,
+                                                                      const infer_config*, void**),
+                                                void (*shutdown)(void*),
+                                                const infer_backend_api* backend) {
+  return infer_plugin_api{
+      .struct_size = sizeof(infer_plugin_api),
+      .abi_major = INFER_PLUGIN_ABI_MAJOR,
+      .abi_minor = INFER_PLUGIN_ABI_MINOR,
+      .probe = probe,
+      .init = init,
+      .shutdown = shutdown,
+      .frontend = nullptr,
+      .backend = backend,
+      .pass = nullptr,
+      .custom_ops = nullptr,
+  };
+}
+
 // probe's contract: write only the fields the host's struct has room for.
 inline void write_probe(infer_plugin_probe p, infer_plugin_probe* out) {
   p.struct_size = std::min(out->struct_size, sizeof(p));
