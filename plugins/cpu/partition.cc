@@ -1,7 +1,12 @@
 #include "partition.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstring>
+#include <map>
 #include <unordered_map>
+
+#include "memory_plan.h"
 
 namespace infer::cpu {
 
@@ -83,9 +88,11 @@ void check_node_ids(const infer_host_api* host, const infer_graph* g,
 std::unique_ptr<Partition> Partition::compile(const infer_host_api* host, const infer_graph* g,
                                               std::span<const size_t> nodes,
                                               std::span<const size_t> inputs,
-                                              std::span<const size_t> outputs) {
+                                              std::span<const size_t> outputs,
+                                              const CpuOptions& options) {
   check_node_ids(host, g, nodes);
   std::unique_ptr<Partition> p(new Partition(host));
+  p->options_ = options;
   std::unordered_map<size_t, size_t> slot_of;  // value id -> slot
   const size_t value_count = host->graph_value_count(g);
   auto value_info = [&](size_t value) {
@@ -200,7 +207,56 @@ std::unique_ptr<Partition> Partition::compile(const infer_host_api* host, const 
       p->steps_[last[slot]].last_use.push_back(slot);
     }
   }
+  p->last_step_ = std::move(last);
+  if (options.profile_ops) p->stats_ = std::make_unique<StepStats[]>(p->steps_.size());
+  // Threads start here, never on the Run path.
+  p->pool_ = shared_intra_op_pool(options.threads);
   return p;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Memory plan
+
+// Offsets of the intermediates for one input-shape signature, and the arenas of that size
+// that runs are not using right now.
+struct Partition::MemoryPlan {
+  std::vector<int64_t> signature;
+  std::vector<size_t> offset;  // per slot, kNone when not planned
+  std::vector<size_t> bytes;   // per slot, the planned size
+  ArenaLayout layout;
+  std::vector<AlignedBytes> idle_arenas;  // guarded by the partition's plans_mu_
+};
+
+namespace {
+// dtype, rank and dims of every input: runs with equal signatures allocate alike (unless a
+// kernel's output size depends on data, which falls back to a heap buffer when it grows).
+std::vector<int64_t> shape_signature(std::span<const infer_tensor_view> inputs) {
+  std::vector<int64_t> sig;
+  for (const infer_tensor_view& t : inputs) {
+    sig.push_back(t.dtype);
+    sig.push_back(static_cast<int64_t>(t.rank));
+    if (t.shape) sig.insert(sig.end(), t.shape, t.shape + t.rank);
+  }
+  return sig;
+}
+}  // namespace
+
+std::shared_ptr<Partition::MemoryPlan> Partition::find_plan(
+    const std::vector<int64_t>& signature) const {
+  std::lock_guard lock(plans_mu_);
+  for (const auto& plan : plans_) {
+    if (plan->signature == signature) return plan;
+  }
+  return nullptr;
+}
+
+void Partition::add_plan(std::shared_ptr<MemoryPlan> plan) const {
+  std::lock_guard lock(plans_mu_);
+  for (const auto& p : plans_) {
+    if (p->signature == plan->signature) return;  // a concurrent first run got there first
+  }
+  if (plans_.size() == kMaxPlans) plans_.erase(plans_.begin());
+  plans_.push_back(std::move(plan));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -209,8 +265,14 @@ std::unique_ptr<Partition> Partition::compile(const infer_host_api* host, const 
 // Per-run storage: one Value per slot, and the KernelContext of the step being executed.
 class Partition::RunState final : public KernelContext {
  public:
-  RunState(const Partition& p, infer_run_context* ctx)
-      : p_(p), ctx_(ctx), values_(p.slots_.size()) {}
+  RunState(const Partition& p, infer_run_context* ctx, std::shared_ptr<MemoryPlan> plan,
+           std::byte* arena)
+      : p_(p), ctx_(ctx), values_(p.slots_.size()), plan_(std::move(plan)), arena_(arena) {
+    if (!plan_ && p.options_.memory_plan) {
+      made_bytes_.assign(p.slots_.size(), kNone);
+      made_step_.assign(p.slots_.size(), kNone);
+    }
+  }
 
   void bind(std::span<const infer_tensor_view> inputs) {
     if (inputs.size() != p_.input_slots_.size()) {
@@ -237,8 +299,9 @@ class Partition::RunState final : public KernelContext {
     }
   }
 
-  void execute(const Step& step) {
+  void execute(const Step& step, size_t index) {
     step_ = &step;
+    step_index_ = index;
     inputs_.assign(step.in.size(), Tensor{});
     for (size_t i = 0; i < step.in.size(); ++i) {
       if (step.in[i] == kNone) continue;
@@ -285,12 +348,41 @@ class Partition::RunState final : public KernelContext {
     const size_t out_index = p_.slots_[slot].output_index;
     if (out_index != kNone) {
       set(slot, dtype, shape, host_output(out_index, dtype, shape), nbytes);
+    } else if (plan_ && plan_->offset[slot] != kNone && nbytes <= plan_->bytes[slot]) {
+      set(slot, dtype, shape, arena_ + plan_->offset[slot], nbytes);
     } else {
       AlignedBytes buffer = allocate_aligned(nbytes);
       set(slot, dtype, shape, buffer.get(), nbytes);
       values_[slot].owned = std::move(buffer);
+      if (!made_bytes_.empty()) {
+        made_bytes_[slot] = nbytes;
+        made_step_[slot] = step_index_;
+      }
     }
     return values_[slot].data;
+  }
+
+  // After a run without a plan: the plan of what it allocated, for the next runs with the
+  // same signature. Null when memory planning is off or the run had a plan.
+  std::shared_ptr<MemoryPlan> make_plan(std::vector<int64_t> signature) const {
+    if (made_bytes_.empty()) return nullptr;
+    std::vector<BufferLifetime> buffers;
+    std::vector<size_t> slot_of;
+    for (size_t slot = 0; slot < made_bytes_.size(); ++slot) {
+      if (made_bytes_[slot] == kNone) continue;
+      buffers.push_back({made_bytes_[slot], made_step_[slot], p_.last_step_[slot]});
+      slot_of.push_back(slot);
+    }
+    auto plan = std::make_shared<MemoryPlan>();
+    plan->signature = std::move(signature);
+    plan->layout = plan_arena(buffers);
+    plan->offset.assign(made_bytes_.size(), kNone);
+    plan->bytes.assign(made_bytes_.size(), 0);
+    for (size_t i = 0; i < slot_of.size(); ++i) {
+      plan->offset[slot_of[i]] = plan->layout.offsets[i];
+      plan->bytes[slot_of[i]] = buffers[i].bytes;
+    }
+    return plan;
   }
 
  private:
@@ -330,23 +422,142 @@ class Partition::RunState final : public KernelContext {
   const Partition& p_;
   infer_run_context* ctx_;
   std::vector<Value> values_;
+  std::shared_ptr<MemoryPlan> plan_;  // null: heap buffers, recorded for a plan
+  std::byte* arena_;
+  std::vector<size_t> made_bytes_, made_step_;  // per slot, kNone until allocated
   const Step* step_ = nullptr;
+  size_t step_index_ = 0;
   std::vector<Tensor> inputs_;
   std::vector<AlignedBytes> scratch_;
   const Tensor absent_{};
 };
 
 void Partition::run(std::span<const infer_tensor_view> inputs, infer_run_context* ctx) const {
-  RunState state(*this, ctx);
+  std::vector<int64_t> signature;
+  std::shared_ptr<MemoryPlan> plan;
+  AlignedBytes arena;
+  if (options_.memory_plan) {
+    signature = shape_signature(inputs);
+    plan = find_plan(signature);
+    if (plan) {
+      {
+        std::lock_guard lock(plans_mu_);
+        if (!plan->idle_arenas.empty()) {
+          arena = std::move(plan->idle_arenas.back());
+          plan->idle_arenas.pop_back();
+        }
+      }
+      if (!arena) arena = allocate_aligned(plan->layout.arena_bytes);
+    }
+  }
+  RunState state(*this, ctx, plan, arena.get());
+  ScopedIntraOpPool use_pool(pool_.get());
   state.bind(inputs);
-  for (const Step& step : steps_) {
+  using Clock = std::chrono::steady_clock;
+  for (size_t i = 0; i < steps_.size(); ++i) {
+    const Step& step = steps_[i];
+    const Clock::time_point start = stats_ ? Clock::now() : Clock::time_point{};
     try {
-      state.execute(step);
+      state.execute(step, i);
     } catch (const plugin::PluginError& e) {
       rethrow_with_label(e, step.label);
     }
+    if (stats_) {
+      const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start);
+      stats_[i].ns.fetch_add(static_cast<uint64_t>(ns.count()), std::memory_order_relaxed);
+      stats_[i].runs.fetch_add(1, std::memory_order_relaxed);
+    }
   }
   state.copy_outputs();
+  runs_.fetch_add(1, std::memory_order_relaxed);
+  if (plan) {
+    if (arena) {
+      std::lock_guard lock(plans_mu_);
+      plan->idle_arenas.push_back(std::move(arena));
+    }
+  } else if (std::shared_ptr<MemoryPlan> made = state.make_plan(std::move(signature))) {
+    add_plan(std::move(made));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+namespace {
+std::string mib(size_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buf;
+}
+std::string ms(double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f ms", value);
+  return buf;
+}
+std::string percent(double part, double whole) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.1f%%", whole > 0 ? 100.0 * part / whole : 0.0);
+  return buf;
+}
+}  // namespace
+
+std::string Partition::describe() const {
+  std::string out = str_cat("intra-op threads ", pool_ ? pool_->threads() : 1);
+  {
+    std::lock_guard lock(plans_mu_);
+    if (!options_.memory_plan) {
+      out += "; memory plan off (cpu.memory_plan=0): intermediates on the heap";
+    } else if (plans_.empty()) {
+      out += "; memory plan: made after the first run";
+    } else {
+      const ArenaLayout& l = plans_.back()->layout;
+      out += str_cat("; memory plan: arena ", mib(l.arena_bytes), " for the intermediates (",
+                     mib(l.total_bytes), " without reuse), ", plans_.size(),
+                     " input-shape signature(s)");
+    }
+  }
+  out += "\n";
+  if (!stats_) {
+    out += "per-operator times: set cpu.profile_ops=1 (infer-run/infer-bench --profile-ops)\n";
+    return out;
+  }
+  const uint64_t runs = runs_.load();
+  if (runs == 0) return out + "per-operator times: no run yet\n";
+  struct Row {
+    std::string name;
+    size_t nodes = 0;
+    double ms = 0;
+  };
+  std::map<std::string, Row> by_type;
+  std::vector<Row> by_node;
+  double total = 0;
+  for (size_t i = 0; i < steps_.size(); ++i) {
+    const double per_run =
+        static_cast<double>(stats_[i].ns.load()) / 1e6 / static_cast<double>(runs);
+    Row& t = by_type[steps_[i].desc->op_type];
+    t.name = steps_[i].desc->op_type;
+    t.nodes += 1;
+    t.ms += per_run;
+    by_node.push_back({steps_[i].label, 1, per_run});
+    total += per_run;
+  }
+  std::vector<Row> types;
+  for (auto& [name, row] : by_type) types.push_back(row);
+  auto slower = [](const Row& a, const Row& b) { return a.ms > b.ms; };
+  std::sort(types.begin(), types.end(), slower);
+  std::sort(by_node.begin(), by_node.end(), slower);
+  out += str_cat("per-operator times over ", runs, " run(s), ", ms(total), "/run in kernels:\n");
+  for (const Row& t : types) {
+    out += str_cat("  ", t.name, ": ", t.nodes, " node(s), ", ms(t.ms), "/run, ",
+                   percent(t.ms, total), "\n");
+  }
+  constexpr size_t kSlowest = 5;
+  out += "slowest nodes:\n";
+  for (size_t i = 0; i < std::min(kSlowest, by_node.size()); ++i) {
+    out += str_cat("  ", by_node[i].name, ": ", ms(by_node[i].ms), "/run, ",
+                   percent(by_node[i].ms, total), "\n");
+  }
+  return out;
 }
 
 }  // namespace infer::cpu

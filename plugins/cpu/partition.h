@@ -3,14 +3,17 @@
 #ifndef INFER_PLUGINS_CPU_PARTITION_H_
 #define INFER_PLUGINS_CPU_PARTITION_H_
 
+#include <atomic>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "infer/plugin_api.h"
 #include "ops/op.h"
+#include "options.h"
 
 namespace infer::cpu {
 
@@ -41,12 +44,18 @@ class Partition {
   static std::unique_ptr<Partition> compile(const infer_host_api* host, const infer_graph* g,
                                             std::span<const size_t> nodes,
                                             std::span<const size_t> inputs,
-                                            std::span<const size_t> outputs);
+                                            std::span<const size_t> outputs,
+                                            const CpuOptions& options);
 
-  // Thread-safe: all per-run state is local to the call.
+  // Thread-safe: per-run state is local to the call, the plan cache and profile counters are
+  // synchronised.
   void run(std::span<const infer_tensor_view> inputs, infer_run_context* ctx) const;
 
   const infer_host_api* host() const { return host_; }
+
+  // For the placement report: threads, the memory plan (arena vs no reuse) and, with
+  // cpu.profile_ops, where the time went by operator type and node.
+  std::string describe() const;
 
  private:
   static constexpr size_t kNone = static_cast<size_t>(-1);
@@ -75,15 +84,32 @@ class Partition {
   };
 
   class RunState;
+  struct MemoryPlan;
+  struct StepStats {
+    std::atomic<uint64_t> ns{0}, runs{0};
+  };
 
   explicit Partition(const infer_host_api* host) : host_(host) {}
 
+  // The plan for these input shapes, or null; at most kMaxPlans shape signatures are kept.
+  std::shared_ptr<MemoryPlan> find_plan(const std::vector<int64_t>& signature) const;
+  void add_plan(std::shared_ptr<MemoryPlan> plan) const;
+
   const infer_host_api* host_;
+  CpuOptions options_;
+  std::shared_ptr<IntraOpPool> pool_;
   std::vector<Slot> slots_;
   std::vector<Constant> constants_;
   std::vector<Step> steps_;
   std::vector<size_t> input_slots_;   // per partition input
   std::vector<size_t> output_slots_;  // per partition output
+  std::vector<size_t> last_step_;     // per slot: the last step that reads (or makes) it
+
+  static constexpr size_t kMaxPlans = 4;
+  mutable std::mutex plans_mu_;
+  mutable std::vector<std::shared_ptr<MemoryPlan>> plans_;  // oldest first
+  std::unique_ptr<StepStats[]> stats_;                      // per step, with profile_ops
+  mutable std::atomic<uint64_t> runs_{0};
 };
 
 }  // namespace infer::cpu

@@ -72,13 +72,14 @@ infer_status* get_capability(void* state, const infer_graph* g, const size_t* no
 
 infer_status* compile(void* state, const infer_graph* g, const size_t* nodes, size_t n_nodes,
                       const size_t* inputs, size_t n_inputs, const size_t* outputs,
-                      size_t n_outputs, const infer_config*, void** out_partition) {
+                      size_t n_outputs, const infer_config* cfg, void** out_partition) {
   const infer_host_api* host = static_cast<Backend*>(state)->host;
   return plugin::guard(host, [&]() -> infer_status* {
     if (!out_partition) throw plugin::PluginError(INFER_INVALID_ARGUMENT, "out_partition is null");
     *out_partition = nullptr;
     std::unique_ptr<Partition> p =
-        Partition::compile(host, g, {nodes, n_nodes}, {inputs, n_inputs}, {outputs, n_outputs});
+        Partition::compile(host, g, {nodes, n_nodes}, {inputs, n_inputs}, {outputs, n_outputs},
+                           read_cpu_options(host, cfg));
     *out_partition = p.release();
     return nullptr;
   });
@@ -97,6 +98,11 @@ infer_status* run(void* partition, const infer_tensor_view* inputs, size_t n_inp
 
 void release_partition(void* partition) { delete static_cast<Partition*>(partition); }
 
+size_t describe_partition(void* partition, char* buf, size_t len) {
+  const auto* p = static_cast<const Partition*>(partition);
+  return plugin::describe_with([&] { return p ? p->describe() : std::string(); }, buf, len);
+}
+
 constexpr infer_backend_api kBackendApi = {
     .struct_size = sizeof(infer_backend_api),
     .device = "CPU",
@@ -104,7 +110,7 @@ constexpr infer_backend_api kBackendApi = {
     .compile = &compile,
     .run = &run,
     .release_partition = &release_partition,
-    .describe_partition = nullptr,  // the placement report's host times say it all
+    .describe_partition = &describe_partition,
 };
 
 constexpr infer_plugin_api kPluginApi =

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "kernels/nchwc.h"
+#include "kernels/parallel.h"
 
 // Block vectors are only passed between always-inline helpers (see nchwc_simd.h).
 #pragma GCC diagnostic ignored "-Wpsabi"
@@ -185,118 +186,168 @@ constexpr int kMaxF = B == 16 ? 4 : 2;
 template <int B>
 constexpr int kTileT = B == 16 ? 6 : 4;
 
-// One output row of F blocks: interior tiles of T pixels, checked single pixels elsewhere.
-// (Plain loops rather than a lambda so that everything inlines into the ISA-specific copy.)
+// Columns [c0, c1) of one output row of F blocks: interior tiles of T pixels, checked single
+// pixels elsewhere. (Plain loops rather than a lambda so that everything inlines into the
+// ISA-specific copy.)
 template <int B, int F>
 INFER_NCHWC_INLINE void conv_row(const ConvArgs& a, const float* x, const float* w,
-                                 const float* bias, int64_t lo, int64_t hi, int64_t oh,
-                                 const float* z, float* y) {
+                                 const float* bias, int64_t lo, int64_t hi, int64_t oh, int64_t c0,
+                                 int64_t c1, const float* z, float* y) {
   constexpr int T = kTileT<B>;
   const int64_t y_block_stride = a.out_h * a.out_w * B, row = oh * a.out_w * B;
-  int64_t ow = 0;
+  int64_t ow = c0;
+  const int64_t tiles_end = std::min(hi, c1);
   auto at = [&](auto* p) { return p ? p + row + ow * B : p; };
-  for (; ow < lo; ++ow) conv_tile<B, F, 1>(a, x, w, bias, oh, ow, at(z), at(y), y_block_stride);
-  for (; ow + T <= hi; ow += T) {
-    conv_tile<B, F, T>(a, x, w, bias, oh, ow, at(z), at(y), y_block_stride);
-  }
-  for (; ow < a.out_w; ++ow) {
+  for (; ow < std::min(lo, c1); ++ow) {
     conv_tile<B, F, 1>(a, x, w, bias, oh, ow, at(z), at(y), y_block_stride);
   }
+  for (; ow + T <= tiles_end; ow += T) {
+    conv_tile<B, F, T>(a, x, w, bias, oh, ow, at(z), at(y), y_block_stride);
+  }
+  for (; ow < c1; ++ow) conv_tile<B, F, 1>(a, x, w, bias, oh, ow, at(z), at(y), y_block_stride);
   // The activation while the row is still in cache.
-  for (int f = 0; f < F; ++f)
-    fused_activation(*a.act, y + f * y_block_stride + row, y + f * y_block_stride + row,
-                     a.out_w * B);
+  for (int f = 0; f < F; ++f) {
+    float* yr = y + f * y_block_stride + row + c0 * B;
+    fused_activation(*a.act, yr, yr, (c1 - c0) * B);
+  }
 }
 
 template <int B>
 INFER_NCHWC_INLINE void depthwise_row(const ConvArgs& a, const float* x, const float* w,
                                       const float* bias, int64_t lo, int64_t hi, int64_t oh,
-                                      const float* z, float* y) {
+                                      int64_t c0, int64_t c1, const float* z, float* y) {
   constexpr int T = 2 * kTileT<B>;
   const int64_t row = oh * a.out_w * B;
-  int64_t ow = 0;
+  int64_t ow = c0;
+  const int64_t tiles_end = std::min(hi, c1);
   auto at = [&](auto* p) { return p ? p + row + ow * B : p; };
-  for (; ow < lo; ++ow) depthwise_tile<B, 1>(a, x, w, bias, oh, ow, at(z), at(y));
-  for (; ow + T <= hi; ow += T) depthwise_tile<B, T>(a, x, w, bias, oh, ow, at(z), at(y));
-  for (; ow < a.out_w; ++ow) depthwise_tile<B, 1>(a, x, w, bias, oh, ow, at(z), at(y));
+  for (; ow < std::min(lo, c1); ++ow) depthwise_tile<B, 1>(a, x, w, bias, oh, ow, at(z), at(y));
+  for (; ow + T <= tiles_end; ow += T) {
+    depthwise_tile<B, T>(a, x, w, bias, oh, ow, at(z), at(y));
+  }
+  for (; ow < c1; ++ow) depthwise_tile<B, 1>(a, x, w, bias, oh, ow, at(z), at(y));
   if (a.act->kind != FusedActivationKind::kNone) {
-    fused_activation(*a.act, y + row, y + row, a.out_w * B);
+    fused_activation(*a.act, y + row + c0 * B, y + row + c0 * B, (c1 - c0) * B);
   }
 }
 
-template <int B, int F>
-INFER_NCHWC_INLINE void conv_blocks(const ConvArgs& a, const float* x, const float* w,
-                                    const float* bias, int64_t lo, int64_t hi, const float* z,
-                                    float* y) {
-  for (int64_t oh = 0; oh < a.out_h; ++oh) conv_row<B, F>(a, x, w, bias, lo, hi, oh, z, y);
+// The work of a convolution cut into units that threads take independently: per image, per
+// group of up to kMaxF output blocks (one block for depthwise), per output row; a single-row
+// output (a 1x1 conv treated as one long row) is cut into column segments instead.
+struct ConvWork {
+  int64_t block_groups = 0;  // output block groups per image
+  int64_t rows = 0;          // row units per group: out_h, or column segments of row 0
+  int64_t segment = 0;       // columns per segment when out_h == 1
+  int64_t units = 0;
+};
+
+ConvWork conv_work(const NchwcConvPlan& plan, const NchwcConvWeights& wt, const ConvArgs& a,
+                   int64_t max_f, int64_t tile_t) {
+  ConvWork w;
+  const int64_t mb = plan.y_shape[1];
+  w.block_groups = wt.depthwise ? mb : (mb + max_f - 1) / max_f;
+  if (a.out_h > 1) {
+    w.rows = a.out_h;
+  } else {
+    // Segments of whole tiles, enough of them for the threads to balance.
+    constexpr int64_t kSegmentsPerImage = 16;
+    const int64_t tiles = (a.out_w + tile_t - 1) / tile_t;
+    w.segment = std::max<int64_t>(1, (tiles + kSegmentsPerImage - 1) / kSegmentsPerImage) * tile_t;
+    w.rows = (a.out_w + w.segment - 1) / w.segment;
+  }
+  w.units = plan.batch * w.block_groups * w.rows;
+  return w;
 }
 
 template <int B>
-INFER_NCHWC_INLINE void conv_body(const NchwcConvPlan& plan, const NchwcConvWeights& wt, ConvArgs a,
-                                  const float* x, const float* z, float* y) {
+INFER_NCHWC_INLINE void conv_units(const NchwcConvPlan& plan, const NchwcConvWeights& wt,
+                                   const ConvArgs& a, const ConvWork& work, int64_t u0, int64_t u1,
+                                   const float* x, const float* z, float* y) {
   int64_t lo = 0, hi = 0;
   interior_columns(a, lo, hi);
-  const int64_t mb = plan.y_shape[1], y_image = mb * a.out_h * a.out_w * B;
+  const int64_t mb = plan.y_shape[1], plane_out = a.out_h * a.out_w * B;
+  const int64_t y_image = mb * plane_out;
   const int64_t x_image = plan.blocked_input
                               ? nchwc_blocks(plan.in_channels, B) * a.in_h * a.in_w * B
                               : plan.in_channels * a.in_h * a.in_w;
-  for (int64_t n = 0; n < plan.batch; ++n) {
+  for (int64_t u = u0; u < u1; ++u) {
+    const int64_t r = u % work.rows, g = u / work.rows % work.block_groups;
+    const int64_t n = u / work.rows / work.block_groups;
+    const int64_t oh = a.out_h > 1 ? r : 0;
+    const int64_t c0 = a.out_h > 1 ? 0 : r * work.segment;
+    const int64_t c1 = a.out_h > 1 ? a.out_w : std::min(a.out_w, c0 + work.segment);
     const float* xn = x + n * x_image;
-    float* yn = y + n * y_image;
     const float* zn = z ? z + n * y_image : nullptr;
+    float* yn = y + n * y_image;
     if (wt.depthwise) {
-      const int64_t taps = a.kh * a.kw, plane = a.in_h * a.in_w * B;
-      for (int64_t cb = 0; cb < mb; ++cb) {
-        const float* xb = xn + cb * plane;
-        const float* wb = wt.packed.data() + cb * taps * B;
-        const float* bb = a.bias + cb * B;
-        const float* zb = zn ? zn + cb * a.out_h * a.out_w * B : nullptr;
-        float* yb = yn + cb * a.out_h * a.out_w * B;
-        for (int64_t oh = 0; oh < a.out_h; ++oh)
-          depthwise_row<B>(a, xb, wb, bb, lo, hi, oh, zb, yb);
-      }
+      const int64_t taps = a.kh * a.kw;
+      const int64_t off = g * plane_out;
+      depthwise_row<B>(a, xn + g * a.in_h * a.in_w * B, wt.packed.data() + g * taps * B,
+                       a.bias + g * B, lo, hi, oh, c0, c1, zn ? zn + off : nullptr, yn + off);
       continue;
     }
-    for (int64_t ob = 0; ob < mb;) {
-      const float* wb = wt.packed.data() + ob * a.w_block_stride;
-      const float* bb = a.bias + ob * B;
-      const int64_t off = ob * a.out_h * a.out_w * B;
-      const float* zb = zn ? zn + off : nullptr;
-      const int64_t left = mb - ob;
-      if (left >= kMaxF<B>) {
-        conv_blocks<B, kMaxF<B>>(a, xn, wb, bb, lo, hi, zb, yn + off);
-        ob += kMaxF<B>;
-      } else if (left >= 2) {
-        conv_blocks<B, 2>(a, xn, wb, bb, lo, hi, zb, yn + off);
-        ob += 2;
-      } else {
-        conv_blocks<B, 1>(a, xn, wb, bb, lo, hi, zb, yn + off);
-        ob += 1;
+    const int64_t ob = g * kMaxF<B>, left = mb - ob;
+    const float* wb = wt.packed.data() + ob * a.w_block_stride;
+    const float* bb = a.bias + ob * B;
+    const int64_t off = ob * plane_out;
+    const float* zb = zn ? zn + off : nullptr;
+    // A group holds kMaxF blocks but the last, which holds what is left (1 to kMaxF - 1).
+    if (left >= kMaxF<B>) {
+      conv_row<B, kMaxF<B>>(a, xn, wb, bb, lo, hi, oh, c0, c1, zb, yn + off);
+    } else {
+      int64_t done = 0;
+      if (left - done >= 2) {
+        conv_row<B, 2>(a, xn, wb, bb, lo, hi, oh, c0, c1, zb, yn + off);
+        done += 2;
+      }
+      if (left - done >= 1) {
+        const int64_t o = done * plane_out;
+        conv_row<B, 1>(a, xn, wb + done * a.w_block_stride, bb + done * B, lo, hi, oh, c0, c1,
+                       zb ? zb + o : nullptr, yn + off + o);
       }
     }
   }
 }
 
+using ConvUnitsFn = void (*)(const NchwcConvPlan&, const NchwcConvWeights&, const ConvArgs&,
+                             const ConvWork&, int64_t, int64_t, const float*, const float*, float*);
+
 void conv_baseline8(const NchwcConvPlan& p, const NchwcConvWeights& w, const ConvArgs& a,
-                    const float* x, const float* z, float* y) {
-  conv_body<8>(p, w, a, x, z, y);
+                    const ConvWork& k, int64_t u0, int64_t u1, const float* x, const float* z,
+                    float* y) {
+  conv_units<8>(p, w, a, k, u0, u1, x, z, y);
 }
 void conv_baseline16(const NchwcConvPlan& p, const NchwcConvWeights& w, const ConvArgs& a,
-                     const float* x, const float* z, float* y) {
-  conv_body<16>(p, w, a, x, z, y);
+                     const ConvWork& k, int64_t u0, int64_t u1, const float* x, const float* z,
+                     float* y) {
+  conv_units<16>(p, w, a, k, u0, u1, x, z, y);
 }
 #if INFER_NCHWC_HAS_TARGETS
 INFER_NCHWC_TARGET_AVX2 void conv_avx2(const NchwcConvPlan& p, const NchwcConvWeights& w,
-                                       const ConvArgs& a, const float* x, const float* z,
-                                       float* y) {
-  conv_body<8>(p, w, a, x, z, y);
+                                       const ConvArgs& a, const ConvWork& k, int64_t u0, int64_t u1,
+                                       const float* x, const float* z, float* y) {
+  conv_units<8>(p, w, a, k, u0, u1, x, z, y);
 }
 INFER_NCHWC_TARGET_AVX512 void conv_avx512(const NchwcConvPlan& p, const NchwcConvWeights& w,
-                                           const ConvArgs& a, const float* x, const float* z,
-                                           float* y) {
-  conv_body<16>(p, w, a, x, z, y);
+                                           const ConvArgs& a, const ConvWork& k, int64_t u0,
+                                           int64_t u1, const float* x, const float* z, float* y) {
+  conv_units<16>(p, w, a, k, u0, u1, x, z, y);
 }
 #endif
+
+ConvUnitsFn conv_units_for(int64_t b) {
+#if INFER_NCHWC_HAS_TARGETS
+  switch (isa_for_block(b)) {
+    case Isa::kAvx512:
+      return &conv_avx512;
+    case Isa::kAvx2:
+      return &conv_avx2;
+    case Isa::kBaseline:
+      break;
+  }
+#endif
+  return b == 16 ? &conv_baseline16 : &conv_baseline8;
+}
 
 }  // namespace
 
@@ -339,21 +390,11 @@ void nchwc_conv(const NchwcConvPlan& plan, const NchwcConvWeights& w, const floa
   }
   a.chan_offset = chan_offset.data();
   if (numel(plan.y_shape) == 0) return;
-#if INFER_NCHWC_HAS_TARGETS
-  switch (isa_for_block(b)) {
-    case Isa::kAvx512:
-      conv_avx512(plan, w, a, x, z, y);
-      break;
-    case Isa::kAvx2:
-      conv_avx2(plan, w, a, x, z, y);
-      break;
-    case Isa::kBaseline:
-      (b == 16 ? conv_baseline16 : conv_baseline8)(plan, w, a, x, z, y);
-      break;
-  }
-#else
-  (b == 16 ? conv_baseline16 : conv_baseline8)(plan, w, a, x, z, y);
-#endif
+  const ConvWork work =
+      conv_work(plan, w, a, b == 16 ? kMaxF<16> : kMaxF<8>, b == 16 ? kTileT<16> : kTileT<8>);
+  const ConvUnitsFn run_units = conv_units_for(b);
+  parallel_for(work.units, 1,
+               [&](int64_t u0, int64_t u1) { run_units(plan, w, a, work, u0, u1, x, z, y); });
 }
 
 }  // namespace infer::cpu

@@ -61,7 +61,11 @@ bool IntraOpPool::try_run(int64_t tasks, TaskFn body, void* ctx) {
   t_in_task = true;
   drain();
   t_in_task = was_in_task;
-  while (active_.load() != 0) cpu_relax();
+  // Workers still finishing their last task; yield now and then in case one was preempted.
+  for (int spins = 1; active_.load() != 0; ++spins) {
+    cpu_relax();
+    if (spins % 1024 == 0) std::this_thread::yield();
+  }
   return true;
 }
 
@@ -90,7 +94,9 @@ void IntraOpPool::work(int) {
   for (;;) {
     auto deadline = std::chrono::steady_clock::now() + kSpin;
     int spins = 0;
-    while (generation_.load() == seen) {
+    // stopping_ is checked too: a pool destroyed right after it started may have bumped the
+    // generation before this worker first read it.
+    while (generation_.load() == seen && !stopping_.load()) {
       cpu_relax();
       if (++spins % 256 == 0 && std::chrono::steady_clock::now() > deadline) {
         std::unique_lock lock(mu_);
