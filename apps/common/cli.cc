@@ -84,7 +84,9 @@ const char* SessionFlags::Help() {
          "                        goes to the next backend (default 3; 1 = keep all)\n"
          "  --pin NODE=BACKEND    run NODE there (repeatable; NODE may be op:TYPE)\n"
          "  --exclude NODE=BACKEND  never run NODE there (repeatable; op:TYPE too)\n"
-         "  --inter-op N          run up to N independent partitions side by side\n";
+         "  --inter-op N          run up to N independent partitions side by side\n"
+         "  --profile-ops         time every cpu operator (cpu.profile_ops=1); the\n"
+         "                        placement report lists the time per op type and node\n";
 }
 
 bool SessionFlags::Parse(int argc, char** argv, int& i) {
@@ -112,6 +114,8 @@ bool SessionFlags::Parse(int argc, char** argv, int& i) {
     config.emplace_back("placement.min_partition_size", std::to_string(ParseInt(a, value(), 1)));
   } else if (a == "--inter-op") {
     config.emplace_back("session.inter_op_threads", std::to_string(ParseInt(a, value(), 1)));
+  } else if (a == "--profile-ops") {
+    config.emplace_back("cpu.profile_ops", "1");
   } else if (a == "--pin" || a == "--exclude") {
     const std::string assignment = value();
     SplitAssignment(a, assignment);  // checks the NODE=BACKEND form

@@ -49,6 +49,8 @@ std::string Usage() {
          "  --seed N              seed for the random inputs (default 0)\n"
          "  --json                print the results as one JSON object, nothing else\n"
          "  --profile FILE        write a Chrome trace (open in ui.perfetto.dev)\n"
+         "  --report              print the placement report after the timings (with\n"
+         "                        --profile-ops: where the time went per operator)\n"
          "  -h, --help            this help\n";
 }
 
@@ -61,6 +63,7 @@ struct Options {
   std::optional<double> seconds;
   uint64_t seed = 0;
   bool json = false;
+  bool report = false;
   std::string profile;
 };
 
@@ -92,6 +95,8 @@ Options ParseArgs(int argc, char** argv) {
                                    o.json = true;
                                  } else if (a == "--profile") {
                                    o.profile = value();
+                                 } else if (a == "--report") {
+                                   o.report = true;
                                  } else {
                                    return false;
                                  }
@@ -168,6 +173,17 @@ std::string PlacedBackends(const std::string& report) {
     pos += 1;
   }
   return out;
+}
+
+// Sum of the cpu partitions' planned arenas ("memory plan: arena 6.89 MiB"), in MiB; 0 when
+// no partition reports one (before the first run, or other backends).
+double ArenaMib(const std::string& report) {
+  double total = 0;
+  const std::string key = "memory plan: arena ";
+  for (size_t pos = report.find(key); pos != std::string::npos; pos = report.find(key, pos + 1)) {
+    total += std::strtod(report.c_str() + pos + key.size(), nullptr);
+  }
+  return total;
 }
 
 int Main(int argc, char** argv) {
@@ -256,7 +272,8 @@ int Main(int argc, char** argv) {
                 static_cast<long long>(o.warmup), runs.size());
     for (size_t i = 0; i < 5; ++i)
       std::printf("%s\"%s\":%.4f", i ? "," : "", stat_names[i], stats[i]);
-    std::printf("},\"throughput_ips\":%.4f,\"peak_rss_mb\":%.2f}\n", throughput, rss);
+    std::printf("},\"throughput_ips\":%.4f,\"peak_rss_mb\":%.2f,\"arena_mb\":%.3f}\n", throughput,
+                rss, ArenaMib(report));
     return 0;
   }
   std::printf("model:       %s\n", o.model.c_str());
@@ -269,8 +286,9 @@ int Main(int argc, char** argv) {
   std::printf("latency ms: ");
   for (size_t i = 0; i < 5; ++i) std::printf(" %s %.3f", stat_names[i], stats[i]);
   std::printf("\nthroughput:  %.2f inferences/s\n", throughput);
-  std::printf("peak RSS:    %.1f MB\n", rss);
+  std::printf("peak RSS:    %.1f MB (intermediates: %.2f MiB arena)\n", rss, ArenaMib(report));
   if (!o.profile.empty()) std::printf("profile:     %s\n", o.profile.c_str());
+  if (o.report) std::printf("\n%s", report.c_str());
   return 0;
 }
 

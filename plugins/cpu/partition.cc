@@ -6,7 +6,7 @@
 #include <map>
 #include <unordered_map>
 
-#include "memory_plan.h"
+#include "kernels/memory_plan.h"
 
 namespace infer::cpu {
 
