@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
+#include "kernels/parallel.h"
 #include "reference.h"
 #include "test_util.h"
 
@@ -116,6 +118,12 @@ class NchwcConvTest : public Nchwc {
     std::vector<float> yb(static_cast<size_t>(count(plan.y_shape)), NAN);
     nchwc_conv(plan, packed, xb.data(), c.residual ? zb.data() : nullptr, act, yb.data());
     expect_close(to_nchw(yb, plan.y_shape, want.shape[1]).data, want.data);
+    // Split over threads (3, so that units do not divide evenly) the sums are the same.
+    static IntraOpPool pool(3);
+    const ScopedIntraOpPool use(&pool);
+    std::vector<float> threaded(yb.size(), NAN);
+    nchwc_conv(plan, packed, xb.data(), c.residual ? zb.data() : nullptr, act, threaded.data());
+    EXPECT_EQ(std::memcmp(threaded.data(), yb.data(), yb.size() * sizeof(float)), 0);
   }
 };
 
