@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <random>
@@ -175,13 +176,15 @@ std::string PlacedBackends(const std::string& report) {
   return out;
 }
 
-// Sum of the cpu partitions' planned arenas ("memory plan: arena 6.89 MiB"), in MiB; 0 when
-// no partition reports one (before the first run, or other backends).
+// Sum of the cpu partitions' planned arenas ("memory plan: arena 6.89 MiB" or "1.50 KiB"), in MiB;
+// 0 when no partition reports one (before the first run, or other backends).
 double ArenaMib(const std::string& report) {
   double total = 0;
   const std::string key = "memory plan: arena ";
   for (size_t pos = report.find(key); pos != std::string::npos; pos = report.find(key, pos + 1)) {
-    total += std::strtod(report.c_str() + pos + key.size(), nullptr);
+    char* unit = nullptr;
+    const double value = std::strtod(report.c_str() + pos + key.size(), &unit);
+    total += unit && std::strncmp(unit, " KiB", 4) == 0 ? value / 1024.0 : value;
   }
   return total;
 }
@@ -272,7 +275,7 @@ int Main(int argc, char** argv) {
                 static_cast<long long>(o.warmup), runs.size());
     for (size_t i = 0; i < 5; ++i)
       std::printf("%s\"%s\":%.4f", i ? "," : "", stat_names[i], stats[i]);
-    std::printf("},\"throughput_ips\":%.4f,\"peak_rss_mb\":%.2f,\"arena_mb\":%.3f}\n", throughput,
+    std::printf("},\"throughput_ips\":%.4f,\"peak_rss_mb\":%.2f,\"arena_mb\":%.6f}\n", throughput,
                 rss, ArenaMib(report));
     return 0;
   }

@@ -484,9 +484,15 @@ void Partition::run(std::span<const infer_tensor_view> inputs, infer_run_context
 // Report
 
 namespace {
+// "6.89 MiB", or "1.50 KiB" below a MiB so that small models do not read as 0.
 std::string mib(size_t bytes) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  const double b = static_cast<double>(bytes);
+  if (b < 1024.0 * 1024.0) {
+    std::snprintf(buf, sizeof buf, "%.2f KiB", b / 1024.0);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.2f MiB", b / (1024.0 * 1024.0));
+  }
   return buf;
 }
 std::string ms(double value) {

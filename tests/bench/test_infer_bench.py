@@ -37,6 +37,8 @@ def test_json_has_every_key_and_sane_values(model):
     assert 0 < lat["min"] <= lat["median"] <= lat["p90"] <= lat["p99"] <= lat["max"]
     assert result["throughput_ips"] > 0
     assert 1 < result["peak_rss_mb"] < 100_000
+    # The cpu partition planned its intermediates into an arena after the first run.
+    assert 0 < result["arena_mb"] < result["peak_rss_mb"]
 
 
 def test_text_report():
@@ -44,6 +46,48 @@ def test_text_report():
     assert r.returncode == 0, r.stderr
     for label in ("load:", "latency ms:", "median", "p99", "throughput:", "peak RSS:"):
         assert label in r.stdout
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_profile_ops_reports_where_the_time_went(threads):
+    r = bench(str(MODELS / "small_cnn.onnx"), "--dim", "batch=2", "--threads", threads,
+              "--profile-ops", "--report", *FAST)
+    assert r.returncode == 0, r.stderr
+    report = r.stdout[r.stdout.index("placement:"):]
+    assert f"intra-op threads {threads}" in report
+    assert "memory plan: arena" in report and "without reuse" in report
+    assert "per-operator times over 6 run(s)" in report  # 1 warm-up + 5 timed
+    assert "slowest nodes:" in report
+    # One line per op type with its share; the shares add up to about 100%.
+    shares = [float(line.rsplit(", ", 1)[1].rstrip("%"))
+              for line in report.splitlines() if " node(s), " in line and line.endswith("%")]
+    assert shares and sum(shares) == pytest.approx(100, abs=1)
+
+
+def test_report_without_profile_says_how_to_get_it():
+    r = bench(str(MODELS / "small_cnn.onnx"), "--dim", "batch=1", "--report", *FAST)
+    assert r.returncode == 0, r.stderr
+    assert "per-operator times: set cpu.profile_ops=1" in r.stdout
+
+
+@pytest.mark.parametrize("config, message", [
+    ("cpu.threads=zero", "cpu.threads must be an integer from 1 to"),
+    ("cpu.threads=0", "cpu.threads must be an integer from 1 to"),
+    ("cpu.profile_ops=maybe", "cpu.profile_ops must be 1/0, true/false or on/off"),
+    ("cpu.memory_plan=2", "cpu.memory_plan must be 1/0"),
+])
+def test_bad_cpu_options_are_clear_errors(config, message):
+    r = bench(str(MODELS / "small_cnn.onnx"), "--dim", "batch=1", "--backends", "cpu",
+              "--config", config, *FAST)
+    assert r.returncode == 1, r.stderr
+    assert message in r.stderr
+
+
+def test_memory_plan_off_gives_the_same_outputs_path():
+    r = bench(str(MODELS / "small_cnn.onnx"), "--dim", "batch=1", "--config", "cpu.memory_plan=0",
+              "--report", *FAST)
+    assert r.returncode == 0, r.stderr
+    assert "memory plan off" in r.stdout
 
 
 def test_seconds_runs_for_about_that_long():
