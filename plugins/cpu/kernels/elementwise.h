@@ -68,9 +68,19 @@ void for_each_broadcast_run_n(ShapeSpan out, const std::array<Shape, N>& strides
   }
 }
 
+// A functor with a vectorised, multi-threaded float32 array form (kernels/unary_math.h).
+template <typename Op>
+concept has_f32_array = requires(const Op& op, const float* x, float* y, int64_t n) {
+  op.apply_f32(x, y, n);
+};
+
 // y[i] = op(x[i]).
 template <typename Op, typename TX, typename TY>
 void unary_map(const Op& op, const TX* x, TY* y, int64_t n) {
+  if constexpr (std::is_same_v<TX, float> && std::is_same_v<TY, float> && has_f32_array<Op>) {
+    op.apply_f32(x, y, n);
+    return;
+  }
   for (int64_t i = 0; i < n; ++i) y[i] = store<TY>(op(load(x[i])));
 }
 

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "kernels/reduce.h"
+#include "kernels/vector_math.h"
 
 namespace infer::cpu {
 
@@ -36,6 +38,19 @@ std::vector<double> expand_param(const T* p, ShapeSpan p_shape, ShapeSpan x_shap
   return out;
 }
 
+// Whether a parameter of shape p_shape broadcast onto x is one dense [cols] block repeated for
+// every row: its dimensions before the axis are 1 and the ones from the axis on match x.
+bool is_row_param(ShapeSpan p_shape, ShapeSpan x_shape, size_t axis) {
+  if (p_shape.size() > x_shape.size()) return false;
+  if (numel(p_shape) != dims_product(x_shape, axis, x_shape.size())) return false;
+  const size_t lead = x_shape.size() - p_shape.size();
+  for (size_t d = 0; d < p_shape.size(); ++d) {
+    const size_t xd = d + lead;
+    if (p_shape[d] != (xd < axis ? 1 : x_shape[xd])) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 RowNormPlan plan_row_norm(ShapeSpan x, int64_t axis, ShapeSpan scale, const ShapeSpan* bias) {
@@ -62,6 +77,14 @@ template <typename T>
 void row_norm(const RowNormPlan& p, bool rms, float epsilon, const T* x, const T* scale,
               const T* bias, T* y, float* mean, float* inv_std_dev) {
   if (p.rows == 0) return;
+  if constexpr (std::is_same_v<T, float>) {
+    if (is_row_param(p.scale_shape, p.x_shape, p.axis) &&
+        (!p.has_bias || is_row_param(p.bias_shape, p.x_shape, p.axis))) {
+      vmath::layer_norm_rows(simd::best_isa(), rms, epsilon, x, scale, p.has_bias ? bias : nullptr,
+                             y, mean, inv_std_dev, p.rows, p.cols);
+      return;
+    }
+  }
   const std::vector<double> s = expand_param(scale, p.scale_shape, p.x_shape, p.axis);
   const std::vector<double> b =
       p.has_bias ? expand_param(bias, p.bias_shape, p.x_shape, p.axis) : std::vector<double>{};

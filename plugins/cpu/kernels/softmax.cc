@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 #include <vector>
+
+#include "kernels/vector_math.h"
 
 namespace infer::cpu {
 
@@ -26,6 +29,14 @@ template <typename T>
 void softmax_kind(SoftmaxKind kind, const T* x, T* y, const SoftmaxDims& dims) {
   using C = compute_t<T>;
   const int64_t len = dims.axis_len, inner = dims.inner;
+  if constexpr (std::is_same_v<T, float>) {
+    // Contiguous rows (the last axis): vectorised and split over the intra-op pool.
+    if (inner == 1 && kind != SoftmaxKind::kHardmax) {
+      vmath::softmax_rows(simd::best_isa(), kind == SoftmaxKind::kLogSoftmax, x, y, dims.outer,
+                          len);
+      return;
+    }
+  }
   std::vector<C> row(static_cast<size_t>(len));
   for (int64_t o = 0; o < dims.outer; ++o) {
     for (int64_t i = 0; i < inner; ++i) {

@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "kernels/convert.h"
+#include "kernels/vector_math.h"
 
 namespace infer::cpu::fn {
 
@@ -47,9 +48,20 @@ INFER_CPU_FLOAT_FN(Cosh, std::cosh(x))
 INFER_CPU_FLOAT_FN(Asinh, std::asinh(x))
 INFER_CPU_FLOAT_FN(Acosh, std::acosh(x))
 INFER_CPU_FLOAT_FN(Atanh, std::atanh(x))
-INFER_CPU_FLOAT_FN(Tanh, std::tanh(x))
 INFER_CPU_FLOAT_FN(Softsign, x / (C{1} + std::fabs(x)))
 #undef INFER_CPU_FLOAT_FN
+
+// The functors with an apply_f32 member run float32 arrays through the vectorised kernels of
+// kernels/vector_math.h instead (see unary_map).
+struct Tanh {
+  template <typename C>
+  C operator()(C x) const {
+    return std::tanh(x);
+  }
+  void apply_f32(const float* x, float* y, int64_t n) const {
+    vmath::activation(simd::best_isa(), {FusedActivationKind::kTanh}, x, y, n);
+  }
+};
 
 struct Abs {
   template <typename C>
@@ -99,6 +111,9 @@ struct Erf {
       return static_cast<C>(std::erf(static_cast<double>(x)));
     }
   }
+  void apply_f32(const float* x, float* y, int64_t n) const {
+    vmath::erf(simd::best_isa(), x, y, n);
+  }
 };
 
 // Branch-free: for very negative x, exp(-x) overflows to inf and the result is 0, as it should.
@@ -106,6 +121,9 @@ struct Sigmoid {
   template <typename C>
   C operator()(C x) const {
     return C{1} / (C{1} + std::exp(-x));
+  }
+  void apply_f32(const float* x, float* y, int64_t n) const {
+    vmath::activation(simd::best_isa(), {FusedActivationKind::kSigmoid}, x, y, n);
   }
 };
 
@@ -134,6 +152,9 @@ struct Relu {
   template <typename C>
   C operator()(C x) const {
     return x < 0 ? C{0} : x;
+  }
+  void apply_f32(const float* x, float* y, int64_t n) const {
+    vmath::activation(simd::best_isa(), {FusedActivationKind::kRelu}, x, y, n);
   }
 };
 
@@ -205,6 +226,9 @@ struct Gelu {
   template <typename C>
   C operator()(C x) const {
     return C{0.5} * x * (C{1} + std::erf(x * static_cast<C>(1 / std::numbers::sqrt2)));
+  }
+  void apply_f32(const float* x, float* y, int64_t n) const {
+    vmath::activation(simd::best_isa(), {FusedActivationKind::kGelu}, x, y, n);
   }
 };
 
