@@ -8,6 +8,7 @@
 #include <atomic>
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -74,6 +75,25 @@ TEST(IntraOpPool, ConcurrentCallersShareOnePoolWithoutLosingWork) {
 TEST(IntraOpPool, DestroyedRightAfterCreationDoesNotHang) {
   // A worker that first reads the generation after the destructor bumped it once hung here.
   for (int i = 0; i < 200; ++i) IntraOpPool pool(2);
+}
+
+TEST(IntraOpPool, ATaskErrorReachesTheCallerAfterEveryThreadLeft) {
+  IntraOpPool pool(2);
+  const ScopedIntraOpPool use(&pool);
+  for (int rep = 0; rep < 50; ++rep) {
+    std::atomic<int> ran{0};
+    EXPECT_THROW(parallel_tasks(64,
+                                [&](int64_t t) {
+                                  ran.fetch_add(1);
+                                  if (t == 5) throw std::runtime_error("bad input");
+                                }),
+                 std::runtime_error);
+    EXPECT_LE(ran.load(), 64);
+    // The pool is usable again afterwards.
+    std::atomic<int> after{0};
+    parallel_tasks(8, [&](int64_t) { after.fetch_add(1); });
+    EXPECT_EQ(after.load(), 8);
+  }
 }
 
 TEST(IntraOpPool, WithoutAPoolEverythingRunsInline) {

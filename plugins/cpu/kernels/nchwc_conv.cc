@@ -102,23 +102,34 @@ struct ConvArgs {
   const FusedActivation* act;
 };
 
-// The output of one tile: bias + sum (in acc) + residual, then the activation.
+// Input channels [begin, end) of one pass over the output: the passes of a wide layer each
+// keep their slice of the weights in L1 across every tile instead of streaming all of them
+// from L2 per tile. The first pass starts from the bias, the others from the partial sums in
+// y; the last adds the residual (and its caller the activation).
+struct ChannelPass {
+  int64_t begin, end;
+  bool first, last;
+};
+
+// The output of one tile: partial sums, plus the residual on the last pass.
 template <int B>
-INFER_NCHWC_INLINE void finish(Vec<B> acc, const float* z, float* y) {
-  if (z) acc += load<B>(z);
+INFER_NCHWC_INLINE void finish(Vec<B> acc, const ChannelPass& pass, const float* z, float* y) {
+  if (pass.last && z) acc += load<B>(z);
   store<B>(y, acc);
 }
 
 // groups == 1: F output blocks x T pixels starting at (oh, ow). T > 1 tiles are interior
 // (every tap inside the input row); T == 1 tiles check each column tap.
 template <int B, int F, int T>
-INFER_NCHWC_INLINE void conv_tile(const ConvArgs& a, const float* x, const float* w,
-                                  const float* bias, int64_t oh, int64_t ow, const float* z,
-                                  float* y, int64_t y_block_stride) {
+INFER_NCHWC_INLINE void conv_tile(const ConvArgs& a, const ChannelPass& pass, const float* x,
+                                  const float* w, const float* bias, int64_t oh, int64_t ow,
+                                  const float* z, float* y, int64_t y_block_stride) {
   Vec<B> acc[F][T];
   for (int f = 0; f < F; ++f) {
     const Vec<B> bv = load<B>(bias + f * B);
-    for (int t = 0; t < T; ++t) acc[f][t] = bv;
+    for (int t = 0; t < T; ++t) {
+      acc[f][t] = pass.first ? bv : load<B>(y + f * y_block_stride + t * B);
+    }
   }
   const int64_t ih0 = oh * a.sh - a.ph, iw0 = ow * a.sw - a.pw;
   for (int64_t r = 0; r < a.kh; ++r) {
@@ -129,7 +140,7 @@ INFER_NCHWC_INLINE void conv_tile(const ConvArgs& a, const float* x, const float
       if (T == 1 && (iw < 0 || iw >= a.in_w)) continue;
       const float* xp = x + ih * a.x_row + iw * a.x_col;
       const float* wp = w + (r * a.kw + c) * a.channels * B;
-      for (int64_t ic = 0; ic < a.channels; ++ic) {
+      for (int64_t ic = pass.begin; ic < pass.end; ++ic) {
         const float* xi = xp + a.chan_offset[ic];
         Vec<B> wv[F];
         for (int f = 0; f < F; ++f) wv[f] = load<B>(wp + f * a.w_block_stride + ic * B);
@@ -143,10 +154,13 @@ INFER_NCHWC_INLINE void conv_tile(const ConvArgs& a, const float* x, const float
   for (int f = 0; f < F; ++f) {
     for (int t = 0; t < T; ++t) {
       const int64_t off = f * y_block_stride + t * B;
-      finish<B>(acc[f][t], z ? z + off : nullptr, y + off);
+      finish<B>(acc[f][t], pass, z ? z + off : nullptr, y + off);
     }
   }
 }
+
+// Depthwise convolution reads one input channel per output: a single pass.
+constexpr ChannelPass kWholePass{0, 1, true, true};
 
 // Depthwise: one block of channels x T pixels.
 template <int B, int T>
@@ -168,7 +182,7 @@ INFER_NCHWC_INLINE void depthwise_tile(const ConvArgs& a, const float* x, const 
       for (int t = 0; t < T; ++t) acc[t] += load<B>(xp + t * a.sw * a.x_col) * wv;
     }
   }
-  for (int t = 0; t < T; ++t) finish<B>(acc[t], z ? z + t * B : nullptr, y + t * B);
+  for (int t = 0; t < T; ++t) finish<B>(acc[t], kWholePass, z ? z + t * B : nullptr, y + t * B);
 }
 
 // Output columns [lo, hi) whose taps all fall inside the input row.
@@ -186,26 +200,54 @@ constexpr int kMaxF = B == 16 ? 4 : 2;
 template <int B>
 constexpr int kTileT = B == 16 ? 6 : 4;
 
+// The last interior pixels of a row, fewer than a full tile: one tile of exactly `rem`
+// pixels (rem <= R) rather than rem single ones, which are load-bound.
+template <int B, int F, int R>
+INFER_NCHWC_INLINE void conv_tail(int64_t rem, const ConvArgs& a, const ChannelPass& pass,
+                                  const float* x, const float* w, const float* bias, int64_t oh,
+                                  int64_t ow, const float* z, float* y, int64_t y_block_stride) {
+  if constexpr (R >= 1) {
+    if (rem == R) return conv_tile<B, F, R>(a, pass, x, w, bias, oh, ow, z, y, y_block_stride);
+    conv_tail<B, F, R - 1>(rem, a, pass, x, w, bias, oh, ow, z, y, y_block_stride);
+  }
+}
+template <int B, int R>
+INFER_NCHWC_INLINE void depthwise_tail(int64_t rem, const ConvArgs& a, const float* x,
+                                       const float* w, const float* bias, int64_t oh, int64_t ow,
+                                       const float* z, float* y) {
+  if constexpr (R >= 1) {
+    if (rem == R) return depthwise_tile<B, R>(a, x, w, bias, oh, ow, z, y);
+    depthwise_tail<B, R - 1>(rem, a, x, w, bias, oh, ow, z, y);
+  }
+}
+
 // Columns [c0, c1) of one output row of F blocks: interior tiles of T pixels, checked single
 // pixels elsewhere. (Plain loops rather than a lambda so that everything inlines into the
 // ISA-specific copy.)
 template <int B, int F>
-INFER_NCHWC_INLINE void conv_row(const ConvArgs& a, const float* x, const float* w,
-                                 const float* bias, int64_t lo, int64_t hi, int64_t oh, int64_t c0,
-                                 int64_t c1, const float* z, float* y) {
+INFER_NCHWC_INLINE void conv_row(const ConvArgs& a, const ChannelPass& pass, const float* x,
+                                 const float* w, const float* bias, int64_t lo, int64_t hi,
+                                 int64_t oh, int64_t c0, int64_t c1, const float* z, float* y) {
   constexpr int T = kTileT<B>;
   const int64_t y_block_stride = a.out_h * a.out_w * B, row = oh * a.out_w * B;
   int64_t ow = c0;
   const int64_t tiles_end = std::min(hi, c1);
   auto at = [&](auto* p) { return p ? p + row + ow * B : p; };
   for (; ow < std::min(lo, c1); ++ow) {
-    conv_tile<B, F, 1>(a, x, w, bias, oh, ow, at(z), at(y), y_block_stride);
+    conv_tile<B, F, 1>(a, pass, x, w, bias, oh, ow, at(z), at(y), y_block_stride);
   }
   for (; ow + T <= tiles_end; ow += T) {
-    conv_tile<B, F, T>(a, x, w, bias, oh, ow, at(z), at(y), y_block_stride);
+    conv_tile<B, F, T>(a, pass, x, w, bias, oh, ow, at(z), at(y), y_block_stride);
   }
-  for (; ow < c1; ++ow) conv_tile<B, F, 1>(a, x, w, bias, oh, ow, at(z), at(y), y_block_stride);
+  if (ow < tiles_end) {
+    conv_tail<B, F, T - 1>(tiles_end - ow, a, pass, x, w, bias, oh, ow, at(z), at(y),
+                           y_block_stride);
+    ow = tiles_end;
+  }
+  for (; ow < c1; ++ow)
+    conv_tile<B, F, 1>(a, pass, x, w, bias, oh, ow, at(z), at(y), y_block_stride);
   // The activation while the row is still in cache.
+  if (!pass.last) return;
   for (int f = 0; f < F; ++f) {
     float* yr = y + f * y_block_stride + row + c0 * B;
     fused_activation(*a.act, yr, yr, (c1 - c0) * B);
@@ -225,6 +267,10 @@ INFER_NCHWC_INLINE void depthwise_row(const ConvArgs& a, const float* x, const f
   for (; ow + T <= tiles_end; ow += T) {
     depthwise_tile<B, T>(a, x, w, bias, oh, ow, at(z), at(y));
   }
+  if (ow < tiles_end) {
+    depthwise_tail<B, T - 1>(tiles_end - ow, a, x, w, bias, oh, ow, at(z), at(y));
+    ow = tiles_end;
+  }
   for (; ow < c1; ++ow) depthwise_tile<B, 1>(a, x, w, bias, oh, ow, at(z), at(y));
   if (a.act->kind != FusedActivationKind::kNone) {
     fused_activation(*a.act, y + row + c0 * B, y + row + c0 * B, (c1 - c0) * B);
@@ -239,6 +285,7 @@ struct ConvWork {
   int64_t rows = 0;          // row units per group: out_h, or column segments of row 0
   int64_t segment = 0;       // columns per segment when out_h == 1
   int64_t units = 0;
+  int64_t pass_channels = 0;  // input channels per pass (ChannelPass)
 };
 
 ConvWork conv_work(const NchwcConvPlan& plan, const NchwcConvWeights& wt, const ConvArgs& a,
@@ -256,6 +303,11 @@ ConvWork conv_work(const NchwcConvPlan& plan, const NchwcConvWeights& wt, const 
     w.rows = (a.out_w + w.segment - 1) / w.segment;
   }
   w.units = plan.batch * w.block_groups * w.rows;
+  // The weights one pass touches (max_f blocks x taps x channels x B floats) fill about half
+  // of a 48 KiB L1; at least 8 channels so that narrow 7x7 layers still make progress.
+  constexpr int64_t kPassWeightBytes = 24 * 1024;
+  const int64_t per_channel = max_f * a.kh * a.kw * plan.y_shape[4] * int64_t{sizeof(float)};
+  w.pass_channels = std::clamp<int64_t>(kPassWeightBytes / per_channel, 8, a.channels);
   return w;
 }
 
@@ -270,20 +322,28 @@ INFER_NCHWC_INLINE void conv_units(const NchwcConvPlan& plan, const NchwcConvWei
   const int64_t x_image = plan.blocked_input
                               ? nchwc_blocks(plan.in_channels, B) * a.in_h * a.in_w * B
                               : plan.in_channels * a.in_h * a.in_w;
-  for (int64_t u = u0; u < u1; ++u) {
-    const int64_t r = u % work.rows, g = u / work.rows % work.block_groups;
-    const int64_t n = u / work.rows / work.block_groups;
-    const int64_t oh = a.out_h > 1 ? r : 0;
-    const int64_t c0 = a.out_h > 1 ? 0 : r * work.segment;
-    const int64_t c1 = a.out_h > 1 ? a.out_w : std::min(a.out_w, c0 + work.segment);
+  // Units of one (image, block group) run consecutively: each channel pass sweeps all of them.
+  for (int64_t run = u0; run < u1;) {
+    const int64_t g = run / work.rows % work.block_groups, n = run / work.rows / work.block_groups;
+    const int64_t run_end = std::min(u1, (run / work.rows + 1) * work.rows);
     const float* xn = x + n * x_image;
     const float* zn = z ? z + n * y_image : nullptr;
     float* yn = y + n * y_image;
+    auto unit_columns = [&](int64_t u, int64_t& oh, int64_t& c0, int64_t& c1) {
+      const int64_t r = u % work.rows;
+      oh = a.out_h > 1 ? r : 0;
+      c0 = a.out_h > 1 ? 0 : r * work.segment;
+      c1 = a.out_h > 1 ? a.out_w : std::min(a.out_w, c0 + work.segment);
+    };
     if (wt.depthwise) {
-      const int64_t taps = a.kh * a.kw;
-      const int64_t off = g * plane_out;
-      depthwise_row<B>(a, xn + g * a.in_h * a.in_w * B, wt.packed.data() + g * taps * B,
-                       a.bias + g * B, lo, hi, oh, c0, c1, zn ? zn + off : nullptr, yn + off);
+      const int64_t taps = a.kh * a.kw, off = g * plane_out;
+      for (int64_t u = run; u < run_end; ++u) {
+        int64_t oh, c0, c1;
+        unit_columns(u, oh, c0, c1);
+        depthwise_row<B>(a, xn + g * a.in_h * a.in_w * B, wt.packed.data() + g * taps * B,
+                         a.bias + g * B, lo, hi, oh, c0, c1, zn ? zn + off : nullptr, yn + off);
+      }
+      run = run_end;
       continue;
     }
     const int64_t ob = g * kMaxF<B>, left = mb - ob;
@@ -291,21 +351,30 @@ INFER_NCHWC_INLINE void conv_units(const NchwcConvPlan& plan, const NchwcConvWei
     const float* bb = a.bias + ob * B;
     const int64_t off = ob * plane_out;
     const float* zb = zn ? zn + off : nullptr;
-    // A group holds kMaxF blocks but the last, which holds what is left (1 to kMaxF - 1).
-    if (left >= kMaxF<B>) {
-      conv_row<B, kMaxF<B>>(a, xn, wb, bb, lo, hi, oh, c0, c1, zb, yn + off);
-    } else {
-      int64_t done = 0;
-      if (left - done >= 2) {
-        conv_row<B, 2>(a, xn, wb, bb, lo, hi, oh, c0, c1, zb, yn + off);
-        done += 2;
-      }
-      if (left - done >= 1) {
-        const int64_t o = done * plane_out;
-        conv_row<B, 1>(a, xn, wb + done * a.w_block_stride, bb + done * B, lo, hi, oh, c0, c1,
-                       zb ? zb + o : nullptr, yn + off + o);
+    for (int64_t ic = 0; ic < a.channels; ic += work.pass_channels) {
+      const int64_t ic_end = std::min(a.channels, ic + work.pass_channels);
+      const ChannelPass pass{ic, ic_end, ic == 0, ic_end == a.channels};
+      for (int64_t u = run; u < run_end; ++u) {
+        int64_t oh, c0, c1;
+        unit_columns(u, oh, c0, c1);
+        // A group holds kMaxF blocks but the last, which holds what is left (1 to kMaxF - 1).
+        if (left >= kMaxF<B>) {
+          conv_row<B, kMaxF<B>>(a, pass, xn, wb, bb, lo, hi, oh, c0, c1, zb, yn + off);
+          continue;
+        }
+        int64_t done = 0;
+        if (left >= 2) {
+          conv_row<B, 2>(a, pass, xn, wb, bb, lo, hi, oh, c0, c1, zb, yn + off);
+          done = 2;
+        }
+        if (left - done >= 1) {
+          const int64_t o = done * plane_out;
+          conv_row<B, 1>(a, pass, xn, wb + done * a.w_block_stride, bb + done * B, lo, hi, oh, c0,
+                         c1, zb ? zb + o : nullptr, yn + off + o);
+        }
       }
     }
+    run = run_end;
   }
 }
 
@@ -349,6 +418,32 @@ ConvUnitsFn conv_units_for(int64_t b) {
   return b == 16 ? &conv_baseline16 : &conv_baseline8;
 }
 
+// A copy of the input with its padding made of zeros, so that every output tile is interior:
+// without it a 7x7 output with pad 1 (ResNet's last stage) has no full tile of T pixels and
+// runs one pixel at a time. The buffer is per thread and kept, so steady runs do not allocate.
+// Updates `a` to the padded extent with no padding left.
+const float* zero_padded_input(ConvArgs& a, int64_t planes, const float* x) {
+  const int64_t lanes = a.x_col;
+  const int64_t h = std::max(a.in_h + a.ph, (a.out_h - 1) * a.sh + (a.kh - 1) * a.dh + 1);
+  const int64_t w = std::max(a.in_w + a.pw, (a.out_w - 1) * a.sw + (a.kw - 1) * a.dw + 1);
+  thread_local std::vector<float> padded;
+  padded.assign(static_cast<size_t>(checked_mul(checked_mul(planes, h * w), lanes)), 0.0f);
+  const int64_t rows = std::min(a.in_h, h - a.ph), cols = std::min(a.in_w, w - a.pw);
+  float* out = padded.data();
+  parallel_for(planes * rows, 64, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const int64_t pl = r / rows, row = r % rows;
+      std::copy_n(x + (pl * a.in_h + row) * a.in_w * lanes, cols * lanes,
+                  out + ((pl * h + row + a.ph) * w + a.pw) * lanes);
+    }
+  });
+  a.in_h = h;
+  a.in_w = w;
+  a.ph = a.pw = 0;
+  a.x_row = w * lanes;
+  return padded.data();
+}
+
 }  // namespace
 
 void nchwc_conv(const NchwcConvPlan& plan, const NchwcConvWeights& w, const float* x,
@@ -382,14 +477,19 @@ void nchwc_conv(const NchwcConvPlan& plan, const NchwcConvWeights& w, const floa
     a.in_h = a.out_h = 1;
     a.x_row = a.in_w * a.x_col;
   }
+  if (numel(plan.y_shape) == 0) return;
+  const int64_t planes =
+      plan.batch * (plan.blocked_input ? nchwc_blocks(plan.in_channels, b) : plan.in_channels);
+  if (a.ph > 0 || a.pw > 0 || g.pad_end[1] > 0 || g.pad_end[2] > 0) {
+    x = zero_padded_input(a, planes, x);
+  }
   std::vector<int64_t> chan_offset(static_cast<size_t>(w.depthwise ? 0 : a.channels));
-  const int64_t plane = g.in[1] * g.in[2];
+  const int64_t plane = a.in_h * a.in_w;
   for (int64_t ic = 0; ic < static_cast<int64_t>(chan_offset.size()); ++ic) {
     chan_offset[static_cast<size_t>(ic)] =
         plan.blocked_input ? (ic / b) * plane * b + ic % b : ic * plane;
   }
   a.chan_offset = chan_offset.data();
-  if (numel(plan.y_shape) == 0) return;
   const ConvWork work =
       conv_work(plan, w, a, b == 16 ? kMaxF<16> : kMaxF<8>, b == 16 ? kTileT<16> : kTileT<8>);
   const ConvUnitsFn run_units = conv_units_for(b);

@@ -57,6 +57,7 @@ bool IntraOpPool::try_run(int64_t tasks, TaskFn body, void* ctx) {
     generation_.fetch_add(1);
   }
   wake_.notify_all();
+  error_ = nullptr;
   const bool was_in_task = t_in_task;
   t_in_task = true;
   drain();
@@ -66,6 +67,7 @@ bool IntraOpPool::try_run(int64_t tasks, TaskFn body, void* ctx) {
     cpu_relax();
     if (spins % 1024 == 0) std::this_thread::yield();
   }
+  if (error_) std::rethrow_exception(error_);
   return true;
 }
 
@@ -82,7 +84,14 @@ void IntraOpPool::drain() {
     const auto index = static_cast<int64_t>(u & kIndexMask);
     if (index >= tasks) return;
     if (next_.compare_exchange_weak(cur, cur + 1)) {
-      body(ctx, index);
+      try {
+        body(ctx, index);
+      } catch (...) {
+        std::lock_guard lock(error_mu_);
+        if (!error_) error_ = std::current_exception();
+        // Skip the tasks nobody has claimed yet; claims of this generation then fail.
+        next_.store(static_cast<int64_t>((gen << kIndexBits) | static_cast<uint64_t>(tasks)));
+      }
       cur = next_.load();
     }
   }

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <mutex>
 #include <thread>
 #include <type_traits>
@@ -28,7 +29,8 @@ class IntraOpPool {
 
   // Runs body(ctx, task) for every task in [0, tasks) on the caller and the workers; returns
   // when all are done. Returns false without running anything when the pool is busy with
-  // another caller's job.
+  // another caller's job. An exception from a task (a kernel's error) stops the remaining
+  // tasks and is rethrown here once every thread has left the job.
   using TaskFn = void (*)(void* ctx, int64_t task);
   bool try_run(int64_t tasks, TaskFn body, void* ctx);
 
@@ -48,6 +50,8 @@ class IntraOpPool {
   std::atomic<TaskFn> body_{nullptr};
   std::atomic<void*> ctx_{nullptr};
   std::atomic<bool> stopping_{false};
+  std::mutex error_mu_;
+  std::exception_ptr error_;  // the first task exception of the current job
   std::vector<std::thread> workers_;
 };
 
