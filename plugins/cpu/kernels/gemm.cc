@@ -4,17 +4,19 @@
 #include <type_traits>
 #include <vector>
 
+#include "kernels/parallel.h"
+
 namespace infer::cpu {
 
 namespace {
 // Panel of op(b) kept hot in cache while every row of c is updated with it.
 constexpr int64_t kBlockK = 128;
 constexpr int64_t kBlockN = 512;
-}  // namespace
 
+// The portable GEMM for the types without a packed kernel (double and the integers).
 template <typename T>
-void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, T alpha, const T* a,
-          int64_t lda, const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
+void gemm_generic(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, T alpha, const T* a,
+                  int64_t lda, const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
   if (m <= 0 || n <= 0) return;
   for (int64_t i = 0; i < m; ++i) {
     T* row = c + i * ldc;
@@ -52,6 +54,18 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, T alpha, 
   }
 }
 
+}  // namespace
+
+template <typename T>
+void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, T alpha, const T* a,
+          int64_t lda, const T* b, int64_t ldb, T beta, T* c, int64_t ldc) {
+  if constexpr (std::is_same_v<T, float>) {
+    sgemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  } else {
+    gemm_generic<T>(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  }
+}
+
 GemmPlan plan_gemm(ShapeSpan a, ShapeSpan b, const ShapeSpan* c, bool trans_a, bool trans_b) {
   if (a.size() != 2 || b.size() != 2) {
     fail_input(str_cat("A and B must be 2-D, got ", shape_str(a), " and ", shape_str(b)));
@@ -77,6 +91,24 @@ GemmPlan plan_gemm(ShapeSpan a, ShapeSpan b, const ShapeSpan* c, bool trans_a, b
   return p;
 }
 
+namespace {
+
+// Broadcasts C into y when it takes part (has_c and beta != 0): the GEMM then accumulates
+// into y with beta, else overwrites it.
+template <typename T>
+bool broadcast_c(const GemmPlan& plan, float beta, const T* c, T* y) {
+  if (!plan.has_c || beta == 0.0f) return false;
+  const Shape strides = broadcast_strides(plan.c_shape, plan.y_shape);
+  for_each_broadcast_run(
+      plan.y_shape, strides, strides,
+      [&](int64_t y_off, int64_t c_off, int64_t, int64_t len, int64_t c_step, int64_t) {
+        for (int64_t j = 0; j < len; ++j) y[y_off + j] = c[c_off + j * c_step];
+      });
+  return true;
+}
+
+}  // namespace
+
 template <typename T>
 void gemm_op(const GemmPlan& plan, float alpha, float beta, const T* a, const T* b, const T* c,
              T* y) {
@@ -89,20 +121,30 @@ void gemm_op(const GemmPlan& plan, float alpha, float beta, const T* a, const T*
                    yf.data());
     store_all(yf.data(), plan.m * plan.n, y);
   } else {
-    const bool use_c = plan.has_c && beta != 0.0f;
-    if (use_c) {
-      // C broadcast into y, then accumulated into by the GEMM.
-      const Shape strides = broadcast_strides(plan.c_shape, plan.y_shape);
-      for_each_broadcast_run(
-          plan.y_shape, strides, strides,
-          [&](int64_t y_off, int64_t c_off, int64_t, int64_t len, int64_t c_step, int64_t) {
-            for (int64_t j = 0; j < len; ++j) y[y_off + j] = c[c_off + j * c_step];
-          });
-    }
+    const bool use_c = broadcast_c(plan, beta, c, y);
     gemm<T>(plan.trans_a, plan.trans_b, plan.m, plan.n, plan.k, static_cast<T>(alpha), a,
             plan.trans_a ? plan.m : plan.k, b, plan.trans_b ? plan.k : plan.n,
             use_c ? static_cast<T>(beta) : T{0}, y, plan.n);
   }
+}
+
+void gemm_op_packed(const GemmPlan& plan, float alpha, float beta, const float* a, const PackedB& b,
+                    const float* c, float* y) {
+  const bool use_c = broadcast_c(plan, beta, c, y);
+  sgemm_packed(plan.trans_a, plan.m, alpha, a, plan.trans_a ? plan.m : plan.k, b,
+               use_c ? beta : 0.0f, y, plan.n);
+}
+
+std::shared_ptr<const PackedB> pack_constant_b(const plugin::NodeView& node, size_t input,
+                                               bool trans_b) {
+  if (!node.has_input(input)) return nullptr;
+  const infer_value_info info = node.value(node.input(input));
+  const infer_tensor_view& t = info.constant;
+  if (!info.is_constant || t.dtype != INFER_DTYPE_FLOAT32 || t.rank != 2) return nullptr;
+  const int64_t rows = t.shape[0], cols = t.shape[1];
+  return std::make_shared<const PackedB>(sgemm_pack_b(trans_b, trans_b ? cols : rows,
+                                                      trans_b ? rows : cols,
+                                                      static_cast<const float*>(t.data), cols));
 }
 
 MatMulPlan plan_matmul(ShapeSpan a_in, ShapeSpan b_in) {
@@ -158,6 +200,54 @@ void batched_matmul(const MatMulPlan& p, const T* a, const T* b, T* y) {
   }
 }
 
+// The matrix of an operand (by its batch strides) that batch i of the result reads.
+int64_t batch_matrix(const MatMulPlan& p, const Shape& strides, int64_t i) {
+  int64_t mat = 0;
+  for (size_t d = p.batch_shape.size(); d-- > 0;) {
+    mat += i % p.batch_shape[d] * strides[d];
+    i /= p.batch_shape[d];
+  }
+  return mat;
+}
+
+// Float matmul with B raw or pre-packed (then 2-D, shared by every batch).
+void float_matmul(const MatMulPlan& p, const float* a, const float* b, const PackedB* packed,
+                  float* y) {
+  const int64_t batches = numel(p.batch_shape);
+  const auto product = [&](int64_t a_mat, const float* b_mat, int64_t rows, float* out) {
+    if (packed) {
+      sgemm_packed(false, rows, 1.0f, a + a_mat * p.m * p.k, p.k, *packed, 0.0f, out, p.n);
+    } else {
+      sgemm(false, false, rows, p.n, p.k, 1.0f, a + a_mat * p.m * p.k, p.k, b_mat, p.n, 0.0f, out,
+            p.n);
+    }
+  };
+  // A shared B with batches of A laid out one after another (a linear layer on [B, S, K]) is
+  // a single GEMM with the batches stacked into M.
+  bool b_shared = true, a_dense = true;
+  int64_t dense = 1;
+  for (size_t d = p.batch_shape.size(); d-- > 0;) {
+    b_shared = b_shared && p.b_strides[d] == 0;
+    a_dense = a_dense && (p.a_strides[d] == dense || p.batch_shape[d] == 1);
+    dense *= p.batch_shape[d];
+  }
+  if (b_shared && a_dense) {
+    product(0, b, batches * p.m, y);
+    return;
+  }
+  // True batches (attention): one task per matrix product, each single-threaded, unless there
+  // are fewer products than threads and each one is better split itself.
+  const auto one = [&](int64_t i) {
+    product(batch_matrix(p, p.a_strides, i), b + batch_matrix(p, p.b_strides, i) * p.k * p.n, p.m,
+            y + i * p.m * p.n);
+  };
+  if (batches >= intra_op_threads()) {
+    parallel_tasks(batches, one);
+  } else {
+    for (int64_t i = 0; i < batches; ++i) one(i);
+  }
+}
+
 // Elements of the operands as stored (broadcast batches are not repeated).
 int64_t operand_size(const MatMulPlan& p, const Shape& strides, int64_t rows, int64_t cols) {
   int64_t mats = 1;
@@ -169,10 +259,16 @@ int64_t operand_size(const MatMulPlan& p, const Shape& strides, int64_t rows, in
 
 }  // namespace
 
+void matmul_packed(const MatMulPlan& p, const float* a, const PackedB& b, float* y) {
+  float_matmul(p, a, nullptr, &b, y);
+}
+
 template <typename T>
 void matmul(const MatMulPlan& p, const T* a, const T* b, T* y) {
-  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double> ||
-                std::is_same_v<T, uint32_t> || std::is_same_v<T, uint64_t>) {
+  if constexpr (std::is_same_v<T, float>) {
+    float_matmul(p, a, b, nullptr, y);
+  } else if constexpr (std::is_same_v<T, double> || std::is_same_v<T, uint32_t> ||
+                       std::is_same_v<T, uint64_t>) {
     batched_matmul<T>(p, a, b, y);
   } else if constexpr (std::is_integral_v<T>) {
     // Signed integers through their unsigned twins: the same bits, without overflow UB.
@@ -184,7 +280,7 @@ void matmul(const MatMulPlan& p, const T* a, const T* b, T* y) {
     const std::vector<float> bf = load_all(b, operand_size(p, p.b_strides, p.k, p.n));
     const int64_t ny = numel(p.y_shape);
     std::vector<float> yf(static_cast<size_t>(ny));
-    batched_matmul<float>(p, af.data(), bf.data(), yf.data());
+    float_matmul(p, af.data(), bf.data(), nullptr, yf.data());
     store_all(yf.data(), ny, y);
   }
 }

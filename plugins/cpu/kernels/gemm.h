@@ -2,16 +2,18 @@
 #ifndef INFER_PLUGINS_CPU_KERNELS_GEMM_H_
 #define INFER_PLUGINS_CPU_KERNELS_GEMM_H_
 
+#include <memory>
 #include <vector>
 
 #include "kernels/common.h"
+#include "kernels/sgemm.h"
 
 namespace infer::cpu {
 
 // c[m, n] = alpha * op(a) * op(b) + beta * c, row-major with leading dimensions lda/ldb/ldc;
 // op(x) is x or its transpose. beta == 0 overwrites c (even NaN in c). T is float, double,
 // uint32_t or uint64_t (unsigned arithmetic wraps, which also gives two's complement
-// products for signed integers).
+// products for signed integers). float runs the packed SGEMM (kernels/sgemm.h).
 template <typename T>
 void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, T alpha, const T* a,
           int64_t lda, const T* b, int64_t ldb, T beta, T* c, int64_t ldc);
@@ -41,6 +43,14 @@ template <typename T>
 void gemm_op(const GemmPlan& plan, float alpha, float beta, const T* a, const T* b, const T* c,
              T* y);
 
+// op(B) of a MatMul or Gemm packed once at kernel creation, when input `input` of the node
+// is a 2-D float32 constant (a weight); null otherwise.
+std::shared_ptr<const PackedB> pack_constant_b(const plugin::NodeView& node, size_t input,
+                                               bool trans_b);
+// gemm_op<float> with op(B) pre-packed; plan.k and plan.n must match it.
+void gemm_op_packed(const GemmPlan& plan, float alpha, float beta, const float* a, const PackedB& b,
+                    const float* c, float* y);
+
 // ONNX MatMul (numpy matmul): 1-D operands are promoted and the batch dimensions broadcast.
 struct MatMulPlan {
   int64_t m = 0, n = 0, k = 0;
@@ -52,6 +62,8 @@ MatMulPlan plan_matmul(ShapeSpan a, ShapeSpan b);
 // T: float, double, Float16, BFloat16 and the 32- and 64-bit integers (which wrap around).
 template <typename T>
 void matmul(const MatMulPlan& plan, const T* a, const T* b, T* y);
+// matmul<float> with a 2-D B pre-packed (b_strides all 0); plan.k and plan.n must match it.
+void matmul_packed(const MatMulPlan& plan, const float* a, const PackedB& b, float* y);
 
 #define INFER_CPU_GEMM_EXTERN(T)                                                               \
   extern template void gemm_op<T>(const GemmPlan&, float, float, const T*, const T*, const T*, \

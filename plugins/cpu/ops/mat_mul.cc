@@ -8,6 +8,8 @@ constexpr DtypeMask kMatMulDtypes = kFloats | kI32 | kI64 | kU32 | kU64;
 
 class MatMulKernel final : public Kernel {
  public:
+  explicit MatMulKernel(std::shared_ptr<const PackedB> packed_b) : packed_b_(std::move(packed_b)) {}
+
   void run(KernelContext& ctx) const override {
     const Tensor& a = ctx.input(0);
     const Tensor& b = ctx.input(1);
@@ -16,13 +18,22 @@ class MatMulKernel final : public Kernel {
                          plugin::dtype_name(b.dtype)));
     }
     const MatMulPlan plan = plan_matmul(a.shape, b.shape);
+    if (packed_b_ && a.dtype == INFER_DTYPE_FLOAT32) {
+      matmul_packed(plan, a.as<float>(), *packed_b_, ctx.output<float>(0, plan.y_shape));
+      return;
+    }
     visit_dtype<kMatMulDtypes>(a.dtype, [&]<typename T>(T) {
       matmul<T>(plan, a.as<T>(), b.as<T>(), ctx.output<T>(0, plan.y_shape));
     });
   }
+
+ private:
+  std::shared_ptr<const PackedB> packed_b_;  // a constant float B, packed at creation
 };
 
-std::unique_ptr<Kernel> create(const OpContext&) { return std::make_unique<MatMulKernel>(); }
+std::unique_ptr<Kernel> create(const OpContext& ctx) {
+  return std::make_unique<MatMulKernel>(pack_constant_b(ctx.node, 1, false));
+}
 
 }  // namespace
 

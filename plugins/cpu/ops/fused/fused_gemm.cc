@@ -7,8 +7,14 @@ namespace {
 
 class FusedGemmKernel final : public Kernel {
  public:
-  FusedGemmKernel(float alpha, float beta, bool trans_a, bool trans_b, FusedActivation act)
-      : alpha_(alpha), beta_(beta), trans_a_(trans_a), trans_b_(trans_b), act_(act) {}
+  FusedGemmKernel(float alpha, float beta, bool trans_a, bool trans_b, FusedActivation act,
+                  std::shared_ptr<const PackedB> packed_b)
+      : alpha_(alpha),
+        beta_(beta),
+        trans_a_(trans_a),
+        trans_b_(trans_b),
+        act_(act),
+        packed_b_(std::move(packed_b)) {}
 
   void run(KernelContext& ctx) const override {
     const Tensor& a = ctx.input(0);
@@ -17,8 +23,12 @@ class FusedGemmKernel final : public Kernel {
     const GemmPlan plan =
         plan_gemm(a.shape, b.shape, c.present() ? &c.shape : nullptr, trans_a_, trans_b_);
     float* y = ctx.output<float>(0, plan.y_shape);
-    gemm_op<float>(plan, alpha_, beta_, a.as<float>(), b.as<float>(),
-                   c.present() ? c.as<float>() : nullptr, y);
+    const float* c_data = c.present() ? c.as<float>() : nullptr;
+    if (packed_b_) {
+      gemm_op_packed(plan, alpha_, beta_, a.as<float>(), *packed_b_, c_data, y);
+    } else {
+      gemm_op<float>(plan, alpha_, beta_, a.as<float>(), b.as<float>(), c_data, y);
+    }
     fused_activation(act_, y, y, plan.m * plan.n);
   }
 
@@ -26,12 +36,15 @@ class FusedGemmKernel final : public Kernel {
   float alpha_, beta_;
   bool trans_a_, trans_b_;
   FusedActivation act_;
+  std::shared_ptr<const PackedB> packed_b_;  // a constant B, packed at creation
 };
 
 std::unique_ptr<Kernel> create(const OpContext& ctx) {
+  const bool trans_b = attr_bool(ctx, "transB", false);
   return std::make_unique<FusedGemmKernel>(
       attr_float(ctx, "alpha", 1.0f), attr_float(ctx, "beta", 1.0f),
-      attr_bool(ctx, "transA", false), attr_bool(ctx, "transB", false), read_fused_activation(ctx));
+      attr_bool(ctx, "transA", false), trans_b, read_fused_activation(ctx),
+      pack_constant_b(ctx.node, 1, trans_b));
 }
 
 }  // namespace

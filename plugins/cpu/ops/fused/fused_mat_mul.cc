@@ -8,7 +8,8 @@ namespace {
 
 class FusedMatMulKernel final : public Kernel {
  public:
-  explicit FusedMatMulKernel(FusedActivation act) : act_(act) {}
+  FusedMatMulKernel(FusedActivation act, std::shared_ptr<const PackedB> packed_b)
+      : act_(act), packed_b_(std::move(packed_b)) {}
 
   void run(KernelContext& ctx) const override {
     const Tensor& a = ctx.input(0);
@@ -19,7 +20,11 @@ class FusedMatMulKernel final : public Kernel {
       fail_input(str_cat("bias must have shape [", plan.n, "], got ", shape_str(bias.shape)));
     }
     float* y = ctx.output<float>(0, plan.y_shape);
-    matmul<float>(plan, a.as<float>(), b.as<float>(), y);
+    if (packed_b_) {
+      matmul_packed(plan, a.as<float>(), *packed_b_, y);
+    } else {
+      matmul<float>(plan, a.as<float>(), b.as<float>(), y);
+    }
     const int64_t total = numel(plan.y_shape);
     if (total == 0) return;
     fused_epilogue(act_, y, total / plan.n, plan.n, 1, bias.present() ? bias.as<float>() : nullptr,
@@ -28,10 +33,12 @@ class FusedMatMulKernel final : public Kernel {
 
  private:
   FusedActivation act_;
+  std::shared_ptr<const PackedB> packed_b_;  // a constant B, packed at creation
 };
 
 std::unique_ptr<Kernel> create(const OpContext& ctx) {
-  return std::make_unique<FusedMatMulKernel>(read_fused_activation(ctx));
+  return std::make_unique<FusedMatMulKernel>(read_fused_activation(ctx),
+                                             pack_constant_b(ctx.node, 1, false));
 }
 
 }  // namespace

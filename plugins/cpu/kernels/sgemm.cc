@@ -1,0 +1,375 @@
+#include "kernels/sgemm.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <utility>
+
+#include "kernels/parallel.h"
+
+// Vectors only cross always-inline helpers, never a real call (see nchwc_simd.h).
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+namespace infer::cpu {
+namespace {
+
+// Cache blocking: a kc x nr panel of b stays in L1 while the micro-kernel walks an
+// mc x kc block of a held in L2; a kc x kNc block of b sits in L2/L3. k is cut into equal
+// blocks of at most kKc (each block re-reads and re-writes c).
+constexpr int64_t kKc = 384;
+constexpr int64_t kMcRows = 192;
+constexpr int64_t kNc = 1024;
+// Below this many multiply-adds a GEMM is not worth waking the pool for.
+constexpr int64_t kMinParallelMacs = int64_t{1} << 17;
+
+template <int W>
+struct VecOf;
+template <>
+struct VecOf<4> {
+  typedef float type __attribute__((vector_size(16)));
+};
+template <>
+struct VecOf<8> {
+  typedef float type __attribute__((vector_size(32)));
+};
+template <>
+struct VecOf<16> {
+  typedef float type __attribute__((vector_size(64)));
+};
+
+// c[ROWS, cols] = a_panel * b_panel + beta * c (beta == 0: c is not read). a_panel holds MR
+// floats per k step (the first ROWS used), b_panel 2 * W (NV vectors used); cols <= NV * W.
+template <int W, int MR, int ROWS, int NV>
+[[gnu::always_inline]] inline void micro_tile(int64_t kc, const float* a, const float* b, float* c,
+                                              int64_t ldc, int64_t cols, float beta) {
+  using V = typename VecOf<W>::type;
+  V acc[ROWS][NV] = {};
+  for (int64_t p = 0; p < kc; ++p, a += MR, b += 2 * W) {
+    V bv[NV];
+    for (int v = 0; v < NV; ++v) std::memcpy(&bv[v], b + v * W, sizeof(V));
+    for (int r = 0; r < ROWS; ++r) {
+      for (int v = 0; v < NV; ++v) acc[r][v] += a[r] * bv[v];
+    }
+  }
+  if (cols == NV * W) {
+    for (int r = 0; r < ROWS; ++r) {
+      for (int v = 0; v < NV; ++v) {
+        float* dst = c + r * ldc + v * W;
+        V out = acc[r][v];
+        if (beta != 0.0f) {
+          V old;
+          std::memcpy(&old, dst, sizeof(V));
+          out += beta * old;
+        }
+        std::memcpy(dst, &out, sizeof(V));
+      }
+    }
+  } else {
+    float tile[ROWS][NV * W];
+    for (int r = 0; r < ROWS; ++r) {
+      for (int v = 0; v < NV; ++v) std::memcpy(&tile[r][v * W], &acc[r][v], sizeof(V));
+    }
+    for (int r = 0; r < ROWS; ++r) {
+      float* dst = c + r * ldc;
+      for (int64_t j = 0; j < cols; ++j) {
+        dst[j] = beta != 0.0f ? tile[r][j] + beta * dst[j] : tile[r][j];
+      }
+    }
+  }
+}
+
+using KernelFn = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc,
+                          int64_t cols, float beta);
+
+// Each ISA: vector width W, micro-tile MR x 2W, and micro_tile compiled for its target. The
+// optimize pragma lets GCC fuse the multiply-adds into FMAs (-std=c++20 turns contraction off).
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=fast")
+struct Portable {
+  static constexpr int W = 4, MR = 4;
+  template <int ROWS, int NV>
+  static void run(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t cols,
+                  float beta) {
+    micro_tile<W, MR, ROWS, NV>(kc, a, b, c, ldc, cols, beta);
+  }
+};
+#if defined(__x86_64__) || defined(__i386__)
+#define INFER_SGEMM_X86 1
+struct Avx2 {
+  static constexpr int W = 8, MR = 6;
+  template <int ROWS, int NV>
+  [[gnu::target("avx2,fma")]] static void run(int64_t kc, const float* a, const float* b, float* c,
+                                              int64_t ldc, int64_t cols, float beta) {
+    micro_tile<W, MR, ROWS, NV>(kc, a, b, c, ldc, cols, beta);
+  }
+};
+struct Avx512 {
+  static constexpr int W = 16, MR = 14;
+  template <int ROWS, int NV>
+  [[gnu::target("avx512f")]] static void run(int64_t kc, const float* a, const float* b, float* c,
+                                             int64_t ldc, int64_t cols, float beta) {
+    micro_tile<W, MR, ROWS, NV>(kc, a, b, c, ldc, cols, beta);
+  }
+};
+#else
+#define INFER_SGEMM_X86 0
+#endif
+#pragma GCC pop_options
+
+constexpr int kMaxMr = 16;
+struct Kernels {
+  int64_t mr = 0, nr = 0;
+  // fn[rows - 1][vectors - 1]: a tile of `rows` rows and one or two vectors of columns.
+  std::array<std::array<KernelFn, 2>, kMaxMr> fn{};
+};
+
+template <class Isa, size_t... R>
+constexpr Kernels make_kernels(std::index_sequence<R...>) {
+  static_assert(Isa::MR <= kMaxMr);
+  Kernels k;
+  k.mr = Isa::MR;
+  k.nr = 2 * Isa::W;
+  ((k.fn[R] = {&Isa::template run<R + 1, 1>, &Isa::template run<R + 1, 2>}), ...);
+  return k;
+}
+template <class Isa>
+constexpr Kernels kKernels = make_kernels<Isa>(std::make_index_sequence<Isa::MR>());
+
+SgemmIsa resolve(SgemmIsa isa) {
+  if (isa != SgemmIsa::kBest) return isa;
+  static const SgemmIsa best = sgemm_isa_supported(SgemmIsa::kAvx512) ? SgemmIsa::kAvx512
+                               : sgemm_isa_supported(SgemmIsa::kAvx2) ? SgemmIsa::kAvx2
+                                                                      : SgemmIsa::kPortable;
+  return best;
+}
+
+const Kernels& kernels_for(SgemmIsa isa) {
+  switch (resolve(isa)) {
+#if INFER_SGEMM_X86
+    case SgemmIsa::kAvx512:
+      if (sgemm_isa_supported(isa)) return kKernels<Avx512>;
+      break;
+    case SgemmIsa::kAvx2:
+      if (sgemm_isa_supported(isa)) return kKernels<Avx2>;
+      break;
+#endif
+    default:
+      break;
+  }
+  return kKernels<Portable>;
+}
+
+// Per-thread packing buffers, grown on demand and kept: a run allocates nothing once warm.
+class Scratch {
+ public:
+  float* get(int64_t floats) {
+    if (floats > size_) {
+      data_.reset(alloc_floats(floats));
+      size_ = floats;
+    }
+    return data_.get();
+  }
+  static float* alloc_floats(int64_t floats) {
+    const size_t bytes = (static_cast<size_t>(floats) * sizeof(float) + 63) / 64 * 64;
+    return static_cast<float*>(std::aligned_alloc(64, bytes));
+  }
+
+ private:
+  struct Free {
+    void operator()(float* p) const { std::free(p); }
+  };
+  std::unique_ptr<float[], Free> data_;
+  int64_t size_ = 0;
+};
+
+// Rows [i0, i0 + mc) and columns [p0, p0 + kc) of alpha * op(a) into MR-row panels, each k step
+// holding MR floats (a last short panel leaves its unused rows unwritten: no kernel reads them).
+void pack_a(bool trans, const float* a, int64_t lda, int64_t i0, int64_t mc, int64_t p0, int64_t kc,
+            float alpha, int64_t mr, float* dst) {
+  for (int64_t ir = 0; ir < mc; ir += mr, dst += mr * kc) {
+    const int64_t rows = std::min(mr, mc - ir);
+    if (trans) {
+      for (int64_t p = 0; p < kc; ++p) {
+        const float* src = a + (p0 + p) * lda + i0 + ir;
+        for (int64_t r = 0; r < rows; ++r) dst[p * mr + r] = alpha * src[r];
+      }
+    } else {
+      for (int64_t r = 0; r < rows; ++r) {
+        const float* src = a + (i0 + ir + r) * lda + p0;
+        for (int64_t p = 0; p < kc; ++p) dst[p * mr + r] = alpha * src[p];
+      }
+    }
+  }
+}
+
+// Rows [p0, p0 + kc) and columns [j0, j0 + nc) of op(b) into nr-column panels panel_stride
+// floats apart, each k step holding nr floats, zero padded past the last column.
+void pack_b(bool trans, const float* b, int64_t ldb, int64_t p0, int64_t kc, int64_t j0, int64_t nc,
+            int64_t nr, float* dst, int64_t panel_stride) {
+  for (int64_t jr = 0; jr < nc; jr += nr, dst += panel_stride) {
+    const int64_t cols = std::min(nr, nc - jr);
+    if (trans) {
+      for (int64_t j = 0; j < cols; ++j) {
+        const float* src = b + (j0 + jr + j) * ldb + p0;
+        for (int64_t p = 0; p < kc; ++p) dst[p * nr + j] = src[p];
+      }
+      if (cols < nr) {
+        for (int64_t p = 0; p < kc; ++p) std::fill_n(dst + p * nr + cols, nr - cols, 0.0f);
+      }
+    } else {
+      for (int64_t p = 0; p < kc; ++p) {
+        std::copy_n(b + (p0 + p) * ldb + j0 + jr, cols, dst + p * nr);
+        std::fill_n(dst + p * nr + cols, nr - cols, 0.0f);
+      }
+    }
+  }
+}
+
+struct Problem {
+  const Kernels* kern;
+  bool trans_a;
+  int64_t m, n, k;
+  float alpha;
+  const float* a;
+  int64_t lda;
+  bool trans_b;
+  const float* b;  // raw op(b), or
+  int64_t ldb;
+  const float* packed_b;  // pre-packed panels of k x nr
+  float beta;
+  float* c;
+  int64_t ldc;
+};
+
+// The block c[i0:i1, j0:j1]; j0 is a multiple of nr.
+void run_block(const Problem& p, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+  const Kernels& kern = *p.kern;
+  const int64_t mr = kern.mr, nr = kern.nr;
+  const int64_t mc_max = std::max(mr, kMcRows / mr * mr);
+  const int64_t k_blocks = (p.k + kKc - 1) / kKc;
+  const int64_t kc_max = (p.k + k_blocks - 1) / k_blocks;
+  thread_local Scratch a_scratch, b_scratch;
+  float* a_pack = a_scratch.get(mc_max * kc_max);
+  float* b_pack = p.packed_b ? nullptr : b_scratch.get(kc_max * kNc);
+  for (int64_t jc = j0; jc < j1; jc += kNc) {
+    const int64_t nc = std::min(kNc, j1 - jc);
+    for (int64_t pc = 0; pc < p.k; pc += kc_max) {
+      const int64_t kc = std::min(kc_max, p.k - pc);
+      const float* b_block;
+      int64_t b_stride;  // between panels
+      if (p.packed_b) {
+        b_block = p.packed_b + jc / nr * (p.k * nr) + pc * nr;
+        b_stride = p.k * nr;
+      } else {
+        pack_b(p.trans_b, p.b, p.ldb, pc, kc, jc, nc, nr, b_pack, kc * nr);
+        b_block = b_pack;
+        b_stride = kc * nr;
+      }
+      // The first k block applies beta, the later ones accumulate.
+      const float beta = pc == 0 ? p.beta : 1.0f;
+      for (int64_t ic = i0; ic < i1; ic += mc_max) {
+        const int64_t mc = std::min(mc_max, i1 - ic);
+        pack_a(p.trans_a, p.a, p.lda, ic, mc, pc, kc, p.alpha, mr, a_pack);
+        for (int64_t jr = 0; jr < nc; jr += nr) {
+          const int64_t cols = std::min(nr, nc - jr);
+          const int vectors = cols > nr / 2 ? 2 : 1;
+          const float* b_panel = b_block + jr / nr * b_stride;
+          float* c_col = p.c + jc + jr;
+          for (int64_t ir = 0; ir < mc; ir += mr) {
+            const int64_t rows = std::min(mr, mc - ir);
+            kern.fn[rows - 1][vectors - 1](kc, a_pack + ir * kc, b_panel, c_col + (ic + ir) * p.ldc,
+                                           p.ldc, cols, beta);
+          }
+        }
+      }
+    }
+  }
+}
+
+void run(const Problem& p) {
+  if (p.m <= 0 || p.n <= 0) return;
+  if (p.k <= 0) {
+    for (int64_t i = 0; i < p.m; ++i) {
+      float* row = p.c + i * p.ldc;
+      for (int64_t j = 0; j < p.n; ++j) row[j] = p.beta == 0.0f ? 0.0f : p.beta * row[j];
+    }
+    return;
+  }
+  const int64_t mr = p.kern->mr, nr = p.kern->nr;
+  const int64_t col_panels = (p.n + nr - 1) / nr, row_panels = (p.m + mr - 1) / mr;
+  int64_t threads = intra_op_threads();
+  if (p.m * p.n * p.k < kMinParallelMacs) threads = 1;
+  // Split the columns first (each task then packs only its part of b), the rows as well when
+  // there are too few column panels.
+  const int64_t n_parts = std::min(threads, col_panels);
+  const int64_t m_parts = std::min(row_panels, (threads + n_parts - 1) / n_parts);
+  parallel_tasks(n_parts * m_parts, [&](int64_t t) {
+    const int64_t jn = t % n_parts, im = t / n_parts;
+    const int64_t j0 = col_panels * jn / n_parts * nr;
+    const int64_t j1 = std::min(p.n, col_panels * (jn + 1) / n_parts * nr);
+    const int64_t i0 = row_panels * im / m_parts * mr;
+    const int64_t i1 = std::min(p.m, row_panels * (im + 1) / m_parts * mr);
+    if (i0 < i1 && j0 < j1) run_block(p, i0, i1, j0, j1);
+  });
+}
+
+}  // namespace
+
+bool sgemm_isa_supported(SgemmIsa isa) {
+  switch (isa) {
+    case SgemmIsa::kBest:
+    case SgemmIsa::kPortable:
+      return true;
+#if INFER_SGEMM_X86
+    case SgemmIsa::kAvx2:
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case SgemmIsa::kAvx512:
+      return __builtin_cpu_supports("avx512f");
+#endif
+    default:
+      return false;
+  }
+}
+
+SgemmIsa sgemm_best_isa() { return resolve(SgemmIsa::kBest); }
+
+const char* sgemm_isa_name(SgemmIsa isa) {
+  switch (resolve(isa)) {
+    case SgemmIsa::kAvx512:
+      return "avx512";
+    case SgemmIsa::kAvx2:
+      return "avx2";
+    default:
+      return "portable";
+  }
+}
+
+void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
+           int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc,
+           SgemmIsa isa) {
+  run(Problem{&kernels_for(isa), trans_a, m, n, k, alpha, a, lda, trans_b, b, ldb, nullptr, beta, c,
+              ldc});
+}
+
+PackedB sgemm_pack_b(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb,
+                     SgemmIsa isa) {
+  PackedB packed;
+  packed.isa_ = resolve(isa);
+  packed.k_ = k;
+  packed.n_ = n;
+  const int64_t nr = kernels_for(packed.isa_).nr;
+  const int64_t panels = (n + nr - 1) / nr;
+  if (k > 0 && n > 0) {
+    packed.data_.reset(Scratch::alloc_floats(panels * k * nr));
+    pack_b(trans_b, b, ldb, 0, k, 0, n, nr, packed.data_.get(), k * nr);
+  }
+  return packed;
+}
+
+void sgemm_packed(bool trans_a, int64_t m, float alpha, const float* a, int64_t lda,
+                  const PackedB& b, float beta, float* c, int64_t ldc) {
+  run(Problem{&kernels_for(b.isa()), trans_a, m, b.n(), b.k(), alpha, a, lda, false, nullptr, 0,
+              b.data(), beta, c, ldc});
+}
+
+}  // namespace infer::cpu
