@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "kernels/parallel.h"
+
 namespace infer::cpu {
 
 bool nchwc_block_supported(int64_t block) { return block == 8 || block == 16; }
@@ -25,11 +27,12 @@ Shape nchwc_shape(ShapeSpan nchw, int64_t block) {
 void nchwc_reorder_input(const float* x, ShapeSpan nchw, int64_t block, float* y) {
   const Shape ys = nchwc_shape(nchw, block);
   const int64_t channels = nchw[1], plane = nchw[2] * nchw[3];
-  for (int64_t n = 0; n < nchw[0]; ++n) {
-    for (int64_t cb = 0; cb < ys[1]; ++cb) {
+  parallel_for(nchw[0] * ys[1], 1, [&](int64_t u0, int64_t u1) {
+    for (int64_t u = u0; u < u1; ++u) {
+      const int64_t n = u / ys[1], cb = u % ys[1];
       const int64_t lanes = std::min(block, channels - cb * block);
       const float* src = x + (n * channels + cb * block) * plane;
-      float* dst = y + (n * ys[1] + cb) * plane * block;
+      float* dst = y + u * plane * block;
       if (lanes < block) std::fill_n(dst, plane * block, 0.0f);
       // Lane-outer keeps the reads sequential; the writes are strided by the block.
       for (int64_t l = 0; l < lanes; ++l) {
@@ -37,7 +40,7 @@ void nchwc_reorder_input(const float* x, ShapeSpan nchw, int64_t block, float* y
         for (int64_t p = 0; p < plane; ++p) dst[p * block + l] = s[p];
       }
     }
-  }
+  });
 }
 
 Shape nchwc_reorder_output_shape(ShapeSpan blocked, int64_t channels) {
@@ -53,13 +56,14 @@ Shape nchwc_reorder_output_shape(ShapeSpan blocked, int64_t channels) {
 void nchwc_reorder_output(const float* x, ShapeSpan blocked, int64_t channels, float* y) {
   const Shape ys = nchwc_reorder_output_shape(blocked, channels);
   const int64_t block = blocked[4], plane = ys[2] * ys[3];
-  for (int64_t n = 0; n < ys[0]; ++n) {
-    for (int64_t c = 0; c < channels; ++c) {
+  parallel_for(ys[0] * channels, 8, [&](int64_t u0, int64_t u1) {
+    for (int64_t u = u0; u < u1; ++u) {
+      const int64_t n = u / channels, c = u % channels;
       const float* src = x + ((n * blocked[1] + c / block) * plane) * block + c % block;
-      float* dst = y + (n * channels + c) * plane;
+      float* dst = y + u * plane;
       for (int64_t p = 0; p < plane; ++p) dst[p] = src[p * block];
     }
-  }
+  });
 }
 
 }  // namespace infer::cpu

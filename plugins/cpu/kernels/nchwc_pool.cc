@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "kernels/nchwc.h"
+#include "kernels/parallel.h"
 
 namespace infer::cpu {
 
@@ -15,22 +16,25 @@ void check_blocked(ShapeSpan x) {
 }
 
 // Calls reduce(window_begin, taps_h, taps_w, y) for every output pixel of every block, with
-// window_begin pointing at the first input pixel (start) of the window.
+// window_begin pointing at the first input pixel (start) of the window; output rows of all
+// blocks are spread over the threads.
 template <typename Reduce>
 void pool_loop(const NchwcPoolPlan& plan, ShapeSpan x_shape, const float* x, float* y,
                Reduce&& reduce) {
   const WindowGeometry& g = plan.geo;
   const int64_t b = x_shape[4], plane = g.in[1] * g.in[2] * b;
   const std::vector<AxisTaps> th = axis_taps(g, 1), tw = axis_taps(g, 2);
-  for (int64_t p = 0; p < x_shape[0] * x_shape[1]; ++p) {
-    const float* in = x + p * plane;
-    for (const AxisTaps& h : th) {
+  const auto rows = static_cast<int64_t>(th.size()), cols = static_cast<int64_t>(tw.size());
+  parallel_for(x_shape[0] * x_shape[1] * rows, 8, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const float* in = x + r / rows * plane;
+      float* out = y + r * cols * b;
       for (const AxisTaps& w : tw) {
-        reduce(in, h, w, y);
-        y += b;
+        reduce(in, th[static_cast<size_t>(r % rows)], w, out);
+        out += b;
       }
     }
-  }
+  });
 }
 
 // Visits the input pixels inside the window: fn(pixel) with pixel pointing at b lanes.
@@ -89,16 +93,19 @@ void nchwc_average_pool(const NchwcPoolPlan& plan, ShapeSpan x_shape, bool count
 void nchwc_global_pool(bool max, const float* x, ShapeSpan x_shape, float* y) {
   check_blocked(x_shape);
   const int64_t b = x_shape[4], pixels = x_shape[2] * x_shape[3];
-  for (int64_t p = 0; p < x_shape[0] * x_shape[1]; ++p, y += b) {
-    const float* in = x + p * pixels * b;
-    std::fill_n(y, b, max ? std::numeric_limits<float>::lowest() : 0.0f);
-    for (int64_t i = 0; i < pixels; ++i, in += b) {
-      for (int64_t l = 0; l < b; ++l) y[l] = max ? std::max(y[l], in[l]) : y[l] + in[l];
+  parallel_for(x_shape[0] * x_shape[1], 4, [&](int64_t p0, int64_t p1) {
+    for (int64_t p = p0; p < p1; ++p) {
+      const float* in = x + p * pixels * b;
+      float* out = y + p * b;
+      std::fill_n(out, b, max ? std::numeric_limits<float>::lowest() : 0.0f);
+      for (int64_t i = 0; i < pixels; ++i, in += b) {
+        for (int64_t l = 0; l < b; ++l) out[l] = max ? std::max(out[l], in[l]) : out[l] + in[l];
+      }
+      if (!max && pixels > 0) {
+        for (int64_t l = 0; l < b; ++l) out[l] /= static_cast<float>(pixels);
+      }
     }
-    if (!max && pixels > 0) {
-      for (int64_t l = 0; l < b; ++l) y[l] /= static_cast<float>(pixels);
-    }
-  }
+  });
 }
 
 }  // namespace infer::cpu
