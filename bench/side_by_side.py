@@ -6,7 +6,9 @@ session) and an ONNX Runtime session (intra_op_num_threads=N,
 inter_op_num_threads=1, ORT_ENABLE_ALL) on inputs of the same shapes, swapping
 which goes first each round, so drift and noise on the machine hit both alike.
 Prints median-of-round-medians for each, the ratio ours/ORT and the spread
-(min-max over every timed run).
+(min-max over every timed run), and each side's peak RSS (ORT runs in a child
+Python process, so its figure includes the interpreter and numpy, some 40 MiB)
+next to the size of our planned arena for intermediates.
 
     .venv/bin/python bench/side_by_side.py --models mlp --threads 1 --rounds 3
 """
@@ -84,10 +86,24 @@ def run_ours(bench: Path, model: Path, dims: dict, threads: int, iterations: int
         sys.exit(f"side_by_side: infer-bench failed on {model.name}: {r.stderr.strip()}")
     out = json.loads(r.stdout)
     lat = out["latency_ms"]
-    return {"median": lat["median"], "min": lat["min"], "max": lat["max"]}
+    return {"median": lat["median"], "min": lat["min"], "max": lat["max"],
+            "rss": out["peak_rss_mb"], "arena": out.get("arena_mb", 0.0)}
 
 
 def run_ort(model: Path, dims: dict, threads: int, iterations: int, warmup: int) -> dict:
+    """ORT in a child process, like infer-bench, so that its peak RSS is its own."""
+    spec = json.dumps({"model": str(model), "dims": dims, "threads": threads,
+                       "iterations": iterations, "warmup": warmup})
+    r = subprocess.run([sys.executable, __file__, "--ort-child", spec], capture_output=True,
+                       text=True)
+    if r.returncode != 0:
+        sys.exit(f"side_by_side: ONNX Runtime failed on {model.name}: {r.stderr.strip()}")
+    return json.loads(r.stdout)
+
+
+def ort_child(spec: dict) -> dict:
+    model, dims, threads = Path(spec["model"]), spec["dims"], spec["threads"]
+    iterations, warmup = spec["iterations"], spec["warmup"]
     so = ort.SessionOptions()
     so.intra_op_num_threads = threads
     so.inter_op_num_threads = 1
@@ -104,8 +120,9 @@ def run_ort(model: Path, dims: dict, threads: int, iterations: int, warmup: int)
         t0 = time.perf_counter()
         sess.run(None, feeds)
         lat.append((time.perf_counter() - t0) * 1000.0)
-    del sess  # its thread pool must not linger next to infer-bench
-    return {"median": statistics.median(lat), "min": min(lat), "max": max(lat)}
+    import resource
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
+    return {"median": statistics.median(lat), "min": min(lat), "max": max(lat), "rss": rss}
 
 
 def machine() -> str:
@@ -121,6 +138,9 @@ def machine() -> str:
 
 
 def main() -> int:
+    if len(sys.argv) == 3 and sys.argv[1] == "--ort-child":
+        print(json.dumps(ort_child(json.loads(sys.argv[2]))))
+        return 0
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--models", default=",".join(DEFAULT_MODELS),
                    help="comma-separated zoo names, examples/models names or .onnx paths")
@@ -168,10 +188,12 @@ def main() -> int:
                          f"{min(x['min'] for x in ours):.3f}-{max(x['max'] for x in ours):.3f}",
                          f"{med_ort:.3f}",
                          f"{min(x['min'] for x in theirs):.3f}-{max(x['max'] for x in theirs):.3f}",
-                         f"{med_ours / med_ort:.2f}"])
+                         f"{med_ours / med_ort:.2f}",
+                         f"{max(x['rss'] for x in ours):.0f} ({ours[-1]['arena']:.1f})",
+                         f"{max(x['rss'] for x in theirs):.0f}"])
 
     header = ["model", "threads", "ours median ms", "ours min-max", "ORT median ms",
-              "ORT min-max", "ours/ORT"]
+              "ORT min-max", "ours/ORT", "ours peak RSS MiB (arena)", "ORT peak RSS MiB"]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
     for line in [header, *rows]:
         print("  ".join(c.ljust(w) for c, w in zip(line, widths)))
