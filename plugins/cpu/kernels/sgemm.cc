@@ -13,12 +13,11 @@
 namespace infer::cpu {
 namespace {
 
-// Cache blocking: a kc x nr panel of b stays in L1 while the micro-kernel walks an
-// mc x kc block of a held in L2; a kc x kNc block of b sits in L2/L3. k is cut into equal
-// blocks of at most kKc (each block re-reads and re-writes c).
+// Cache blocking: the micro-kernel walks an mc x kc block of a held in L2 against one kc x nr
+// panel of b in L1 (packed just before use unless b was pre-packed). k is cut into equal blocks
+// of at most kKc (each block re-reads and re-writes c).
 constexpr int64_t kKc = 384;
 constexpr int64_t kMcRows = 192;
-constexpr int64_t kNc = 1024;
 // Below this many multiply-adds a GEMM is not worth waking the pool for.
 constexpr int64_t kMinParallelMacs = int64_t{1} << 17;
 
@@ -250,36 +249,27 @@ void run_block(const Problem& p, int64_t i0, int64_t i1, int64_t j0, int64_t j1)
   const int64_t kc_max = (p.k + k_blocks - 1) / k_blocks;
   thread_local Scratch a_scratch, b_scratch;
   float* a_pack = a_scratch.get(mc_max * kc_max);
-  float* b_pack = p.packed_b ? nullptr : b_scratch.get(kc_max * kNc);
-  for (int64_t jc = j0; jc < j1; jc += kNc) {
-    const int64_t nc = std::min(kNc, j1 - jc);
-    for (int64_t pc = 0; pc < p.k; pc += kc_max) {
-      const int64_t kc = std::min(kc_max, p.k - pc);
-      const float* b_block;
-      int64_t b_stride;  // between panels
-      if (p.packed_b) {
-        b_block = p.packed_b + jc / nr * (p.k * nr) + pc * nr;
-        b_stride = p.k * nr;
-      } else {
-        pack_b(p.trans_b, p.b, p.ldb, pc, kc, jc, nc, nr, b_pack, kc * nr);
-        b_block = b_pack;
-        b_stride = kc * nr;
-      }
-      // The first k block applies beta, the later ones accumulate.
-      const float beta = pc == 0 ? p.beta : 1.0f;
-      for (int64_t ic = i0; ic < i1; ic += mc_max) {
-        const int64_t mc = std::min(mc_max, i1 - ic);
-        pack_a(p.trans_a, p.a, p.lda, ic, mc, pc, kc, p.alpha, mr, a_pack);
-        for (int64_t jr = 0; jr < nc; jr += nr) {
-          const int64_t cols = std::min(nr, nc - jr);
-          const int vectors = cols > nr / 2 ? 2 : 1;
-          const float* b_panel = b_block + jr / nr * b_stride;
-          float* c_col = p.c + jc + jr;
-          for (int64_t ir = 0; ir < mc; ir += mr) {
-            const int64_t rows = std::min(mr, mc - ir);
-            kern.fn[rows - 1][vectors - 1](kc, a_pack + ir * kc, b_panel, c_col + (ic + ir) * p.ldc,
-                                           p.ldc, cols, beta);
-          }
+  float* b_pack = p.packed_b ? nullptr : b_scratch.get(kc_max * nr);
+  for (int64_t pc = 0; pc < p.k; pc += kc_max) {
+    const int64_t kc = std::min(kc_max, p.k - pc);
+    // The first k block applies beta, the later ones accumulate.
+    const float beta = pc == 0 ? p.beta : 1.0f;
+    for (int64_t ic = i0; ic < i1; ic += mc_max) {
+      const int64_t mc = std::min(mc_max, i1 - ic);
+      pack_a(p.trans_a, p.a, p.lda, ic, mc, pc, kc, p.alpha, mr, a_pack);
+      for (int64_t jr = j0; jr < j1; jr += nr) {
+        const int64_t cols = std::min(nr, j1 - jr);
+        const float* b_panel = b_pack;
+        if (p.packed_b) {
+          b_panel = p.packed_b + jr / nr * (p.k * nr) + pc * nr;
+        } else {
+          pack_b(p.trans_b, p.b, p.ldb, pc, kc, jr, cols, nr, b_pack, kc * nr);
+        }
+        const int vectors = cols > nr / 2 ? 2 : 1;
+        for (int64_t ir = 0; ir < mc; ir += mr) {
+          const int64_t rows = std::min(mr, mc - ir);
+          kern.fn[rows - 1][vectors - 1](kc, a_pack + ir * kc, b_panel,
+                                         p.c + (ic + ir) * p.ldc + jr, p.ldc, cols, beta);
         }
       }
     }
