@@ -17,6 +17,7 @@ struct Case {
   int64_t m, n, k;
   float alpha, beta;
   int64_t pad;  // extra elements per row of a, b and c (ld > cols)
+  bool bias = false;
 };
 
 std::vector<float> random_floats(int64_t n, std::mt19937& rng) {
@@ -32,13 +33,14 @@ void check(const Case& t, SgemmIsa isa, bool packed_b, std::mt19937& rng) {
   SCOPED_TRACE(::testing::Message()
                << sgemm_isa_name(isa) << (packed_b ? " packed" : "") << " ta " << t.trans_a
                << " tb " << t.trans_b << " m " << t.m << " n " << t.n << " k " << t.k << " alpha "
-               << t.alpha << " beta " << t.beta << " pad " << t.pad);
+               << t.alpha << " beta " << t.beta << " pad " << t.pad << " bias " << t.bias);
   const int64_t a_rows = t.trans_a ? t.k : t.m, a_cols = t.trans_a ? t.m : t.k;
   const int64_t b_rows = t.trans_b ? t.n : t.k, b_cols = t.trans_b ? t.k : t.n;
   const int64_t lda = a_cols + t.pad, ldb = b_cols + t.pad, ldc = t.n + t.pad;
   const std::vector<float> a = random_floats(a_rows * lda, rng);
   const std::vector<float> b = random_floats(b_rows * ldb, rng);
   std::vector<float> c = random_floats(t.m * ldc, rng);
+  const std::vector<float> bias = random_floats(t.bias ? t.n : 0, rng);
   if (t.beta == 0.0f) {
     for (int64_t i = 0; i < t.m; ++i) c[i * ldc] = NAN;  // beta == 0 must not read c
   }
@@ -56,17 +58,19 @@ void check(const Case& t, SgemmIsa isa, bool packed_b, std::mt19937& rng) {
         const double bv = t.trans_b ? b[j * ldb + p] : b[p * ldb + j];
         sum += av * bv;
       }
-      expected[o] = t.alpha * sum + (t.beta == 0.0f ? 0.0 : t.beta * double{c[o]});
+      expected[o] =
+          t.alpha * sum + (t.beta == 0.0f ? 0.0 : t.beta * double{c[o]}) + (t.bias ? bias[j] : 0.0);
     }
   }
   if (packed_b) {
     const PackedB pb = sgemm_pack_b(t.trans_b, t.k, t.n, b.data(), ldb, isa);
     ASSERT_EQ(pb.k(), t.k);
     ASSERT_EQ(pb.n(), t.n);
-    sgemm_packed(t.trans_a, t.m, t.alpha, a.data(), lda, pb, t.beta, c.data(), ldc);
+    sgemm_packed(t.trans_a, t.m, t.alpha, a.data(), lda, pb, t.beta, c.data(), ldc,
+                 t.bias ? bias.data() : nullptr);
   } else {
     sgemm(t.trans_a, t.trans_b, t.m, t.n, t.k, t.alpha, a.data(), lda, b.data(), ldb, t.beta,
-          c.data(), ldc, isa);
+          c.data(), ldc, t.bias ? bias.data() : nullptr, isa);
   }
   const double tol = 1e-5 * static_cast<double>(t.k + 4);
   for (size_t o = 0; o < c.size(); ++o) {
@@ -99,7 +103,8 @@ void run_shapes(SgemmIsa isa, bool packed_b, std::mt19937& rng) {
                        k,
                        variant == 0 ? 1.0f : 0.5f,
                        variant == 1 ? 0.0f : (variant == 3 ? 1.0f : -2.0f),
-                       variant == 2 ? 3 : 0};
+                       variant == 2 ? 3 : 0,
+                       variant == 3};
           ASSERT_NO_FATAL_FAILURE(check(t, isa, packed_b, rng));
         }
       }
@@ -125,7 +130,7 @@ TEST(Sgemm, TwoThreadsMatchReference) {
     for (bool packed : {false, true}) {
       for (const Case& t : {Case{false, false, 300, 500, 200, 1.0f, 0.0f, 0},
                             Case{true, true, 257, 33, 300, 0.5f, 2.0f, 5},
-                            Case{false, true, 7, 1000, 64, 1.0f, 1.0f, 0},
+                            Case{false, true, 7, 1000, 64, 1.0f, 1.0f, 0, true},
                             Case{true, false, 1000, 7, 129, -1.0f, 0.0f, 1}}) {
         ASSERT_NO_FATAL_FAILURE(check(t, isa, packed, rng));
       }
@@ -140,10 +145,13 @@ TEST(Sgemm, EmptyInnerDimensionScalesC) {
   EXPECT_EQ(c[3], 8.0f);
   sgemm(false, false, 2, 2, 0, 1.0f, nullptr, 1, nullptr, 2, 0.0f, c.data(), 2);
   EXPECT_EQ(c, std::vector<float>(4, 0.0f));
+  const float bias[] = {1.0f, -1.0f};
+  sgemm(false, false, 2, 2, 0, 1.0f, nullptr, 1, nullptr, 2, 0.0f, c.data(), 2, bias);
+  EXPECT_EQ(c, (std::vector<float>{1.0f, -1.0f, 1.0f, -1.0f}));
 }
 
-// Batched MatMul: a shared B (stacked into one GEMM), true batches in parallel, broadcast A, and
-// the pre-packed B path; all against the per-matrix reference.
+// Batched MatMul: a shared B (stacked into one GEMM), true batches in parallel, broadcast A, the
+// pre-packed B path and the bias; all against the per-matrix reference.
 TEST(Sgemm, BatchedMatMulPaths) {
   IntraOpPool pool(2);
   ScopedIntraOpPool scope(&pool);
@@ -182,9 +190,13 @@ TEST(Sgemm, BatchedMatMulPaths) {
     if (s.b.size() == 2) {
       const PackedB packed = sgemm_pack_b(false, K, N, b.data(), N);
       std::vector<float> y2(y.size(), NAN);
-      matmul_packed(plan, a.data(), packed, y2.data());
+      matmul_float(plan, a.data(), nullptr, &packed, nullptr, y2.data());
       EXPECT_EQ(y2, y);
     }
+    const std::vector<float> bias = random_floats(N, rng);
+    std::vector<float> y3(y.size(), NAN);
+    matmul_float(plan, a.data(), b.data(), nullptr, bias.data(), y3.data());
+    for (size_t o = 0; o < y.size(); ++o) ASSERT_NEAR(y3[o], y[o] + bias[o % N], 1e-5);
   }
 }
 

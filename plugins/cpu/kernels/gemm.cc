@@ -210,16 +210,17 @@ int64_t batch_matrix(const MatMulPlan& p, const Shape& strides, int64_t i) {
   return mat;
 }
 
-// Float matmul with B raw or pre-packed (then 2-D, shared by every batch).
-void float_matmul(const MatMulPlan& p, const float* a, const float* b, const PackedB* packed,
-                  float* y) {
+}  // namespace
+
+void matmul_float(const MatMulPlan& p, const float* a, const float* b, const PackedB* packed,
+                  const float* bias, float* y) {
   const int64_t batches = numel(p.batch_shape);
   const auto product = [&](int64_t a_mat, const float* b_mat, int64_t rows, float* out) {
     if (packed) {
-      sgemm_packed(false, rows, 1.0f, a + a_mat * p.m * p.k, p.k, *packed, 0.0f, out, p.n);
+      sgemm_packed(false, rows, 1.0f, a + a_mat * p.m * p.k, p.k, *packed, 0.0f, out, p.n, bias);
     } else {
       sgemm(false, false, rows, p.n, p.k, 1.0f, a + a_mat * p.m * p.k, p.k, b_mat, p.n, 0.0f, out,
-            p.n);
+            p.n, bias);
     }
   };
   // A shared B with batches of A laid out one after another (a linear layer on [B, S, K]) is
@@ -248,6 +249,8 @@ void float_matmul(const MatMulPlan& p, const float* a, const float* b, const Pac
   }
 }
 
+namespace {
+
 // Elements of the operands as stored (broadcast batches are not repeated).
 int64_t operand_size(const MatMulPlan& p, const Shape& strides, int64_t rows, int64_t cols) {
   int64_t mats = 1;
@@ -259,14 +262,10 @@ int64_t operand_size(const MatMulPlan& p, const Shape& strides, int64_t rows, in
 
 }  // namespace
 
-void matmul_packed(const MatMulPlan& p, const float* a, const PackedB& b, float* y) {
-  float_matmul(p, a, nullptr, &b, y);
-}
-
 template <typename T>
 void matmul(const MatMulPlan& p, const T* a, const T* b, T* y) {
   if constexpr (std::is_same_v<T, float>) {
-    float_matmul(p, a, b, nullptr, y);
+    matmul_float(p, a, b, nullptr, nullptr, y);
   } else if constexpr (std::is_same_v<T, double> || std::is_same_v<T, uint32_t> ||
                        std::is_same_v<T, uint64_t>) {
     batched_matmul<T>(p, a, b, y);
@@ -280,7 +279,7 @@ void matmul(const MatMulPlan& p, const T* a, const T* b, T* y) {
     const std::vector<float> bf = load_all(b, operand_size(p, p.b_strides, p.k, p.n));
     const int64_t ny = numel(p.y_shape);
     std::vector<float> yf(static_cast<size_t>(ny));
-    float_matmul(p, af.data(), bf.data(), nullptr, yf.data());
+    matmul_float(p, af.data(), bf.data(), nullptr, nullptr, yf.data());
     store_all(yf.data(), ny, y);
   }
 }

@@ -62,8 +62,10 @@ MatMulPlan plan_matmul(ShapeSpan a, ShapeSpan b);
 // T: float, double, Float16, BFloat16 and the 32- and 64-bit integers (which wrap around).
 template <typename T>
 void matmul(const MatMulPlan& plan, const T* a, const T* b, T* y);
-// matmul<float> with a 2-D B pre-packed (b_strides all 0); plan.k and plan.n must match it.
-void matmul_packed(const MatMulPlan& plan, const float* a, const PackedB& b, float* y);
+// matmul<float> plus bias (n values added to every row of y, or null), with B raw (packed_b
+// null) or pre-packed (then 2-D: b_strides all 0, and plan.k and plan.n must match it).
+void matmul_float(const MatMulPlan& plan, const float* a, const float* b, const PackedB* packed_b,
+                  const float* bias, float* y);
 
 #define INFER_CPU_GEMM_EXTERN(T)                                                               \
   extern template void gemm_op<T>(const GemmPlan&, float, float, const T*, const T*, const T*, \

@@ -36,11 +36,13 @@ struct VecOf<16> {
   typedef float type __attribute__((vector_size(64)));
 };
 
-// c[ROWS, cols] = a_panel * b_panel + beta * c (beta == 0: c is not read). a_panel holds MR
-// floats per k step (the first ROWS used), b_panel 2 * W (NV vectors used); cols <= NV * W.
+// c[ROWS, cols] = a_panel * b_panel + beta * c + bias (beta == 0: c is not read; bias: cols
+// values or null). a_panel holds MR floats per k step (the first ROWS used), b_panel 2 * W (NV
+// vectors used); cols <= NV * W.
 template <int W, int MR, int ROWS, int NV>
 [[gnu::always_inline]] inline void micro_tile(int64_t kc, const float* a, const float* b, float* c,
-                                              int64_t ldc, int64_t cols, float beta) {
+                                              int64_t ldc, int64_t cols, float beta,
+                                              const float* bias) {
   using V = typename VecOf<W>::type;
   V acc[ROWS][NV] = {};
   for (int64_t p = 0; p < kc; ++p, a += MR, b += 2 * W) {
@@ -51,6 +53,10 @@ template <int W, int MR, int ROWS, int NV>
     }
   }
   if (cols == NV * W) {
+    V bias_v[NV] = {};
+    if (bias) {
+      for (int v = 0; v < NV; ++v) std::memcpy(&bias_v[v], bias + v * W, sizeof(V));
+    }
     for (int r = 0; r < ROWS; ++r) {
       for (int v = 0; v < NV; ++v) {
         float* dst = c + r * ldc + v * W;
@@ -60,6 +66,7 @@ template <int W, int MR, int ROWS, int NV>
           std::memcpy(&old, dst, sizeof(V));
           out += beta * old;
         }
+        out += bias_v[v];
         std::memcpy(dst, &out, sizeof(V));
       }
     }
@@ -71,14 +78,15 @@ template <int W, int MR, int ROWS, int NV>
     for (int r = 0; r < ROWS; ++r) {
       float* dst = c + r * ldc;
       for (int64_t j = 0; j < cols; ++j) {
-        dst[j] = beta != 0.0f ? tile[r][j] + beta * dst[j] : tile[r][j];
+        const float base = beta != 0.0f ? tile[r][j] + beta * dst[j] : tile[r][j];
+        dst[j] = bias ? base + bias[j] : base;
       }
     }
   }
 }
 
 using KernelFn = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc,
-                          int64_t cols, float beta);
+                          int64_t cols, float beta, const float* bias);
 
 // Each ISA: vector width W, micro-tile MR x 2W, and micro_tile compiled for its target. The
 // optimize pragma lets GCC fuse the multiply-adds into FMAs (-std=c++20 turns contraction off).
@@ -88,8 +96,8 @@ struct Portable {
   static constexpr int W = 4, MR = 4;
   template <int ROWS, int NV>
   static void run(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t cols,
-                  float beta) {
-    micro_tile<W, MR, ROWS, NV>(kc, a, b, c, ldc, cols, beta);
+                  float beta, const float* bias) {
+    micro_tile<W, MR, ROWS, NV>(kc, a, b, c, ldc, cols, beta, bias);
   }
 };
 #if defined(__x86_64__) || defined(__i386__)
@@ -98,16 +106,18 @@ struct Avx2 {
   static constexpr int W = 8, MR = 6;
   template <int ROWS, int NV>
   [[gnu::target("avx2,fma")]] static void run(int64_t kc, const float* a, const float* b, float* c,
-                                              int64_t ldc, int64_t cols, float beta) {
-    micro_tile<W, MR, ROWS, NV>(kc, a, b, c, ldc, cols, beta);
+                                              int64_t ldc, int64_t cols, float beta,
+                                              const float* bias) {
+    micro_tile<W, MR, ROWS, NV>(kc, a, b, c, ldc, cols, beta, bias);
   }
 };
 struct Avx512 {
   static constexpr int W = 16, MR = 14;
   template <int ROWS, int NV>
   [[gnu::target("avx512f")]] static void run(int64_t kc, const float* a, const float* b, float* c,
-                                             int64_t ldc, int64_t cols, float beta) {
-    micro_tile<W, MR, ROWS, NV>(kc, a, b, c, ldc, cols, beta);
+                                             int64_t ldc, int64_t cols, float beta,
+                                             const float* bias) {
+    micro_tile<W, MR, ROWS, NV>(kc, a, b, c, ldc, cols, beta, bias);
   }
 };
 #else
@@ -238,6 +248,7 @@ struct Problem {
   float beta;
   float* c;
   int64_t ldc;
+  const float* bias;  // per column, or null
 };
 
 // The block c[i0:i1, j0:j1]; j0 is a multiple of nr.
@@ -252,8 +263,9 @@ void run_block(const Problem& p, int64_t i0, int64_t i1, int64_t j0, int64_t j1)
   float* b_pack = p.packed_b ? nullptr : b_scratch.get(kc_max * nr);
   for (int64_t pc = 0; pc < p.k; pc += kc_max) {
     const int64_t kc = std::min(kc_max, p.k - pc);
-    // The first k block applies beta, the later ones accumulate.
+    // The first k block applies beta and the bias, the later ones accumulate.
     const float beta = pc == 0 ? p.beta : 1.0f;
+    const float* bias = pc == 0 ? p.bias : nullptr;
     for (int64_t ic = i0; ic < i1; ic += mc_max) {
       const int64_t mc = std::min(mc_max, i1 - ic);
       pack_a(p.trans_a, p.a, p.lda, ic, mc, pc, kc, p.alpha, mr, a_pack);
@@ -266,10 +278,12 @@ void run_block(const Problem& p, int64_t i0, int64_t i1, int64_t j0, int64_t j1)
           pack_b(p.trans_b, p.b, p.ldb, pc, kc, jr, cols, nr, b_pack, kc * nr);
         }
         const int vectors = cols > nr / 2 ? 2 : 1;
+        const float* panel_bias = bias ? bias + jr : nullptr;
         for (int64_t ir = 0; ir < mc; ir += mr) {
           const int64_t rows = std::min(mr, mc - ir);
           kern.fn[rows - 1][vectors - 1](kc, a_pack + ir * kc, b_panel,
-                                         p.c + (ic + ir) * p.ldc + jr, p.ldc, cols, beta);
+                                         p.c + (ic + ir) * p.ldc + jr, p.ldc, cols, beta,
+                                         panel_bias);
         }
       }
     }
@@ -281,7 +295,9 @@ void run(const Problem& p) {
   if (p.k <= 0) {
     for (int64_t i = 0; i < p.m; ++i) {
       float* row = p.c + i * p.ldc;
-      for (int64_t j = 0; j < p.n; ++j) row[j] = p.beta == 0.0f ? 0.0f : p.beta * row[j];
+      for (int64_t j = 0; j < p.n; ++j) {
+        row[j] = (p.beta == 0.0f ? 0.0f : p.beta * row[j]) + (p.bias ? p.bias[j] : 0.0f);
+      }
     }
     return;
   }
@@ -336,9 +352,9 @@ const char* sgemm_isa_name(SgemmIsa isa) {
 
 void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
            int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc,
-           SgemmIsa isa) {
+           const float* bias, SgemmIsa isa) {
   run(Problem{&kernels_for(isa), trans_a, m, n, k, alpha, a, lda, trans_b, b, ldb, nullptr, beta, c,
-              ldc});
+              ldc, bias});
 }
 
 PackedB sgemm_pack_b(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb,
@@ -357,9 +373,9 @@ PackedB sgemm_pack_b(bool trans_b, int64_t k, int64_t n, const float* b, int64_t
 }
 
 void sgemm_packed(bool trans_a, int64_t m, float alpha, const float* a, int64_t lda,
-                  const PackedB& b, float beta, float* c, int64_t ldc) {
+                  const PackedB& b, float beta, float* c, int64_t ldc, const float* bias) {
   run(Problem{&kernels_for(b.isa()), trans_a, m, b.n(), b.k(), alpha, a, lda, false, nullptr, 0,
-              b.data(), beta, c, ldc});
+              b.data(), beta, c, ldc, bias});
 }
 
 }  // namespace infer::cpu

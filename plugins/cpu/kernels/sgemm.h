@@ -37,17 +37,18 @@ class PackedB {
   std::unique_ptr<float[], Free> data_;
 };
 
-// c[m, n] = alpha * op(a) * op(b) + beta * c, row-major with leading dimensions lda/ldb/ldc;
-// beta == 0 overwrites c (even NaN).
+// c[m, n] = alpha * op(a) * op(b) + beta * c + bias, row-major with leading dimensions
+// lda/ldb/ldc; beta == 0 overwrites c (even NaN). bias (n values, added to every row) may be
+// null.
 void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
            int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc,
-           SgemmIsa isa = SgemmIsa::kBest);
+           const float* bias = nullptr, SgemmIsa isa = SgemmIsa::kBest);
 
 PackedB sgemm_pack_b(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb,
                      SgemmIsa isa = SgemmIsa::kBest);
 // sgemm with op(b) from sgemm_pack_b (whose isa it runs with).
 void sgemm_packed(bool trans_a, int64_t m, float alpha, const float* a, int64_t lda,
-                  const PackedB& b, float beta, float* c, int64_t ldc);
+                  const PackedB& b, float beta, float* c, int64_t ldc, const float* bias = nullptr);
 
 }  // namespace infer::cpu
 

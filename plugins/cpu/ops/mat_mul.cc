@@ -19,7 +19,8 @@ class MatMulKernel final : public Kernel {
     }
     const MatMulPlan plan = plan_matmul(a.shape, b.shape);
     if (packed_b_ && a.dtype == INFER_DTYPE_FLOAT32) {
-      matmul_packed(plan, a.as<float>(), *packed_b_, ctx.output<float>(0, plan.y_shape));
+      matmul_float(plan, a.as<float>(), nullptr, packed_b_.get(), nullptr,
+                   ctx.output<float>(0, plan.y_shape));
       return;
     }
     visit_dtype<kMatMulDtypes>(a.dtype, [&]<typename T>(T) {

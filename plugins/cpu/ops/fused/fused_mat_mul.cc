@@ -20,15 +20,10 @@ class FusedMatMulKernel final : public Kernel {
       fail_input(str_cat("bias must have shape [", plan.n, "], got ", shape_str(bias.shape)));
     }
     float* y = ctx.output<float>(0, plan.y_shape);
-    if (packed_b_) {
-      matmul_packed(plan, a.as<float>(), *packed_b_, y);
-    } else {
-      matmul<float>(plan, a.as<float>(), b.as<float>(), y);
-    }
-    const int64_t total = numel(plan.y_shape);
-    if (total == 0) return;
-    fused_epilogue(act_, y, total / plan.n, plan.n, 1, bias.present() ? bias.as<float>() : nullptr,
-                   nullptr);
+    // The bias is added as the GEMM writes y; the activation then runs over y contiguously.
+    matmul_float(plan, a.as<float>(), packed_b_ ? nullptr : b.as<float>(), packed_b_.get(),
+                 bias.present() ? bias.as<float>() : nullptr, y);
+    if (act_.kind != FusedActivationKind::kNone) fused_activation(act_, y, y, numel(plan.y_shape));
   }
 
  private:
