@@ -191,6 +191,32 @@ class Scratch {
   int64_t size_ = 0;
 };
 
+using V4 = VecOf<4>::type;
+#if defined(__clang__)
+#define INFER_SGEMM_SHUFFLE(x, y, i, j, k, l) __builtin_shufflevector(x, y, i, j, k, l)
+#else
+typedef int32_t V4i __attribute__((vector_size(16)));
+#define INFER_SGEMM_SHUFFLE(x, y, i, j, k, l) __builtin_shuffle(x, y, V4i{i, j, k, l})
+#endif
+
+// alpha * the 4 x 4 block at src (rows ld apart) transposed into dst (rows dst_ld apart).
+[[gnu::always_inline]] inline void transpose4(const float* src, int64_t ld, float alpha, float* dst,
+                                              int64_t dst_ld) {
+  V4 r[4];
+  for (int i = 0; i < 4; ++i) std::memcpy(&r[i], src + i * ld, sizeof(V4));
+  const V4 t0 = INFER_SGEMM_SHUFFLE(r[0], r[1], 0, 4, 1, 5);
+  const V4 t1 = INFER_SGEMM_SHUFFLE(r[0], r[1], 2, 6, 3, 7);
+  const V4 t2 = INFER_SGEMM_SHUFFLE(r[2], r[3], 0, 4, 1, 5);
+  const V4 t3 = INFER_SGEMM_SHUFFLE(r[2], r[3], 2, 6, 3, 7);
+  const V4 cols[4] = {
+      INFER_SGEMM_SHUFFLE(t0, t2, 0, 1, 4, 5), INFER_SGEMM_SHUFFLE(t0, t2, 2, 3, 6, 7),
+      INFER_SGEMM_SHUFFLE(t1, t3, 0, 1, 4, 5), INFER_SGEMM_SHUFFLE(t1, t3, 2, 3, 6, 7)};
+  for (int i = 0; i < 4; ++i) {
+    const V4 scaled = alpha * cols[i];
+    std::memcpy(dst + i * dst_ld, &scaled, sizeof(V4));
+  }
+}
+
 // Rows [i0, i0 + mc) and columns [p0, p0 + kc) of alpha * op(a) into MR-row panels, each k step
 // holding MR floats (a last short panel leaves its unused rows unwritten: no kernel reads them).
 void pack_a(bool trans, const float* a, int64_t lda, int64_t i0, int64_t mc, int64_t p0, int64_t kc,
@@ -202,11 +228,20 @@ void pack_a(bool trans, const float* a, int64_t lda, int64_t i0, int64_t mc, int
         const float* src = a + (p0 + p) * lda + i0 + ir;
         for (int64_t r = 0; r < rows; ++r) dst[p * mr + r] = alpha * src[r];
       }
-    } else {
-      for (int64_t r = 0; r < rows; ++r) {
-        const float* src = a + (i0 + ir + r) * lda + p0;
-        for (int64_t p = 0; p < kc; ++p) dst[p * mr + r] = alpha * src[p];
+      continue;
+    }
+    // Rows of a become columns of the panel: 4 x 4 transposes, then the edges one by one.
+    const float* src = a + (i0 + ir) * lda + p0;
+    const int64_t rows4 = rows / 4 * 4, kc4 = kc / 4 * 4;
+    for (int64_t r = 0; r < rows4; r += 4) {
+      for (int64_t p = 0; p < kc4; p += 4)
+        transpose4(src + r * lda + p, lda, alpha, dst + p * mr + r, mr);
+      for (int64_t p = kc4; p < kc; ++p) {
+        for (int64_t i = r; i < r + 4; ++i) dst[p * mr + i] = alpha * src[i * lda + p];
       }
+    }
+    for (int64_t r = rows4; r < rows; ++r) {
+      for (int64_t p = 0; p < kc; ++p) dst[p * mr + r] = alpha * src[r * lda + p];
     }
   }
 }
