@@ -261,9 +261,12 @@ void pack_b(bool trans, const float* b, int64_t ldb, int64_t p0, int64_t kc, int
         for (int64_t p = 0; p < kc; ++p) std::fill_n(dst + p * nr + cols, nr - cols, 0.0f);
       }
     } else {
+      // Plain loops, not copy_n: a memmove call per 32 floats costs more than the copy.
       for (int64_t p = 0; p < kc; ++p) {
-        std::copy_n(b + (p0 + p) * ldb + j0 + jr, cols, dst + p * nr);
-        std::fill_n(dst + p * nr + cols, nr - cols, 0.0f);
+        const float* src = b + (p0 + p) * ldb + j0 + jr;
+        float* row = dst + p * nr;
+        for (int64_t j = 0; j < cols; ++j) row[j] = src[j];
+        for (int64_t j = cols; j < nr; ++j) row[j] = 0.0f;
       }
     }
   }
@@ -293,14 +296,19 @@ void run_block(const Problem& p, int64_t i0, int64_t i1, int64_t j0, int64_t j1)
   const int64_t mc_max = std::max(mr, kMcRows / mr * mr);
   const int64_t k_blocks = (p.k + kKc - 1) / kKc;
   const int64_t kc_max = (p.k + k_blocks - 1) / k_blocks;
+  // With one block of rows each b panel is packed just before its only use (it stays in L1);
+  // with several, the task's kc x n block of b is packed once per k block and reused.
+  const bool whole_b = !p.packed_b && i1 - i0 > mc_max;
+  const int64_t panels = (j1 - j0 + nr - 1) / nr;
   thread_local Scratch a_scratch, b_scratch;
   float* a_pack = a_scratch.get(mc_max * kc_max);
-  float* b_pack = p.packed_b ? nullptr : b_scratch.get(kc_max * nr);
+  float* b_pack = p.packed_b ? nullptr : b_scratch.get(kc_max * nr * (whole_b ? panels : 1));
   for (int64_t pc = 0; pc < p.k; pc += kc_max) {
     const int64_t kc = std::min(kc_max, p.k - pc);
     // The first k block applies beta and the bias, the later ones accumulate.
     const float beta = pc == 0 ? p.beta : 1.0f;
     const float* bias = pc == 0 ? p.bias : nullptr;
+    if (whole_b) pack_b(p.trans_b, p.b, p.ldb, pc, kc, j0, j1 - j0, nr, b_pack, kc * nr);
     for (int64_t ic = i0; ic < i1; ic += mc_max) {
       const int64_t mc = std::min(mc_max, i1 - ic);
       pack_a(p.trans_a, p.a, p.lda, ic, mc, pc, kc, p.alpha, mr, a_pack);
@@ -309,6 +317,8 @@ void run_block(const Problem& p, int64_t i0, int64_t i1, int64_t j0, int64_t j1)
         const float* b_panel = b_pack;
         if (p.packed_b) {
           b_panel = p.packed_b + jr / nr * (p.k * nr) + pc * nr;
+        } else if (whole_b) {
+          b_panel = b_pack + (jr - j0) / nr * (kc * nr);
         } else {
           pack_b(p.trans_b, p.b, p.ldb, pc, kc, jr, cols, nr, b_pack, kc * nr);
         }
