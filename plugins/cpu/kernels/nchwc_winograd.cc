@@ -105,8 +105,9 @@ constexpr int kTileR = B == 16 ? 6 : 4;
 
 struct WinogradArgs {
   int64_t in_h, in_w, out_h, out_w, pad_top, pad_left;
-  int64_t tiles_h, tiles_w, tiles_image, tiles;  // tiles = batch * tiles_image
-  int64_t channels, in_blocks, v_row;            // v_row = in_blocks * b
+  int64_t tiles_h, tiles_w, tiles_image;
+  int64_t tile0, tiles;                // the span of tiles (numbered over the batch) that v holds
+  int64_t channels, in_blocks, v_row;  // v_row = in_blocks * b
   int64_t out_blocks, block_groups, chunk, chunks;
   const float* u;
   const float* bias;
@@ -122,7 +123,7 @@ INFER_NCHWC_INLINE void input_units(const WinogradArgs& a, int64_t u0, int64_t u
   const int64_t pos_stride = a.tiles * a.v_row;
   for (int64_t u = u0; u < u1; ++u) {
     const int64_t t = u / a.in_blocks, cb = u % a.in_blocks;
-    const int64_t n = t / a.tiles_image, r = t % a.tiles_image;
+    const int64_t n = (a.tile0 + t) / a.tiles_image, r = (a.tile0 + t) % a.tiles_image;
     const int64_t ih0 = r / a.tiles_w * M - a.pad_top, iw0 = r % a.tiles_w * M - a.pad_left;
     const float* plane = x + (n * a.in_blocks + cb) * a.in_h * a.in_w * B;
     Vec<B> d[T * T], tmp[T * T];
@@ -242,7 +243,7 @@ INFER_NCHWC_INLINE void output_units(const WinogradArgs& a, int64_t u0, int64_t 
       }
     }
     for (int64_t i = 0; i < count; ++i) {
-      const int64_t t = t0 + i, n = t / a.tiles_image, r = t % a.tiles_image;
+      const int64_t t = a.tile0 + t0 + i, n = t / a.tiles_image, r = t % a.tiles_image;
       const int64_t oh0 = r / a.tiles_w * M, ow0 = r % a.tiles_w * M;
       const int64_t rows = std::min<int64_t>(M, a.out_h - oh0),
                     cols = std::min<int64_t>(M, a.out_w - ow0);
@@ -440,32 +441,41 @@ void nchwc_winograd_conv(const NchwcConvPlan& plan, const NchwcWinogradWeights& 
   a.tiles_h = (a.out_h + m - 1) / m;
   a.tiles_w = (a.out_w + m - 1) / m;
   a.tiles_image = a.tiles_h * a.tiles_w;
-  a.tiles = checked_mul(plan.batch, a.tiles_image);
   a.channels = w.in_channels;
   a.in_blocks = nchwc_blocks(w.in_channels, b);
   a.v_row = a.in_blocks * b;
   a.out_blocks = plan.y_shape[1];
   const int64_t max_f = b == 16 ? kMaxF<16> : kMaxF<8>, tile_r = b == 16 ? kTileR<16> : kTileR<8>;
   a.block_groups = (a.out_blocks + max_f - 1) / max_f;
-  // Chunks of whole register tiles, as long as (up to 8 register tiles, for the reuse of U in
-  // cache) while leaving about 4 units per thread to balance.
-  const int64_t threads = intra_op_threads();
-  const int64_t want_chunks = std::max<int64_t>(1, 4 * threads / a.block_groups);
-  const int64_t tiles_per_chunk = (a.tiles + want_chunks - 1) / want_chunks;
-  a.chunk = std::clamp<int64_t>((tiles_per_chunk + tile_r - 1) / tile_r, 1, 8) * tile_r;
-  a.chunks = (a.tiles + a.chunk - 1) / a.chunk;
   a.u = w.u.data();
   a.bias = w.bias.data();
   a.act = &act;
-  // V for every tile: per call, kept per thread so that steady runs do not allocate.
+  const WinogradFns fns = m == 4 ? winograd_fns_for<4>(b) : winograd_fns_for<2>(b);
+  // Spans of tiles whose V fits in about half of L2: V for a whole large batch streams from
+  // memory several times slower. At least 8 register tiles per span, for the reuse of U.
+  constexpr int64_t kSpanBytes = 1 << 20;
+  const int64_t total = checked_mul(plan.batch, a.tiles_image);
+  const int64_t tile_floats = t * t * a.v_row;
+  const int64_t span = std::max<int64_t>(kSpanBytes / (tile_floats * sizeof(float)), 8 * tile_r);
+  // V per thread, kept so that steady runs do not allocate.
   thread_local std::vector<float> v;
-  const size_t v_size = static_cast<size_t>(checked_mul(checked_mul(t * t, a.tiles), a.v_row));
+  const size_t v_size = static_cast<size_t>(std::min(span, total) * tile_floats);
   if (v.size() < v_size) v.resize(v_size);
   a.v = v.data();
-  const WinogradFns fns = m == 4 ? winograd_fns_for<4>(b) : winograd_fns_for<2>(b);
-  parallel_for(a.tiles * a.in_blocks, 16, [&](int64_t u0, int64_t u1) { fns.input(a, u0, u1, x); });
-  parallel_for(a.block_groups * a.chunks, 1,
-               [&](int64_t u0, int64_t u1) { fns.output(a, u0, u1, z, y); });
+  const int64_t threads = intra_op_threads();
+  for (a.tile0 = 0; a.tile0 < total; a.tile0 += span) {
+    a.tiles = std::min(span, total - a.tile0);
+    // Chunks of whole register tiles, as long as possible (up to 8 register tiles, for the
+    // reuse of U in cache) while leaving about 4 units per thread to balance.
+    const int64_t want_chunks = std::max<int64_t>(1, 4 * threads / a.block_groups);
+    const int64_t tiles_per_chunk = (a.tiles + want_chunks - 1) / want_chunks;
+    a.chunk = std::clamp<int64_t>((tiles_per_chunk + tile_r - 1) / tile_r, 1, 8) * tile_r;
+    a.chunks = (a.tiles + a.chunk - 1) / a.chunk;
+    parallel_for(a.tiles * a.in_blocks, 16,
+                 [&](int64_t u0, int64_t u1) { fns.input(a, u0, u1, x); });
+    parallel_for(a.block_groups * a.chunks, 1,
+                 [&](int64_t u0, int64_t u1) { fns.output(a, u0, u1, z, y); });
+  }
 }
 
 }  // namespace infer::cpu

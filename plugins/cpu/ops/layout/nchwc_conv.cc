@@ -90,9 +90,10 @@ bool winograd_enabled() {
 // Fewer channels leave too little GEMM work per transformed tile to pay for the transforms.
 constexpr int64_t kWinogradMinChannels = 32;
 
-// Winograd's output tile for this node, or 0 for the direct kernel. Below 12 pixels across
-// (ResNet's 7x7 stage) F(4x4) has too few tiles to reuse its larger transformed weights and
-// F(2x2) is faster; an unknown size takes F(4x4).
+// Winograd's output tile for this node, or 0 for the direct kernel. Below 20 pixels across
+// (ResNet's 14x14 and 7x7 stages) F(4x4) has too few tiles per image to reuse its 2.25x
+// larger transformed weights from cache and F(2x2) is faster (and more accurate); an unknown
+// size takes F(4x4).
 int winograd_tile(const OpContext& ctx, const ConvParams& p, const Tensor& w) {
   if (!winograd_enabled() || !nchwc_winograd_applies(p, w.shape) ||
       w.shape[0] < kWinogradMinChannels || w.shape[1] < kWinogradMinChannels) {
@@ -100,7 +101,7 @@ int winograd_tile(const OpContext& ctx, const ConvParams& p, const Tensor& w) {
   }
   const infer_value_info x = ctx.node.value(ctx.node.input(0));
   if (x.rank != 5) return 0;  // NCHW input (a first conv) or unknown rank
-  constexpr int64_t kSmallImage = 12;
+  constexpr int64_t kSmallImage = 20;
   const bool small = (x.dims[2] != INFER_DIM_DYNAMIC && x.dims[2] < kSmallImage) ||
                      (x.dims[3] != INFER_DIM_DYNAMIC && x.dims[3] < kSmallImage);
   return small ? 2 : 4;
