@@ -18,6 +18,7 @@ namespace {
 // of at most kKc (each block re-reads and re-writes c).
 constexpr int64_t kKc = 384;
 constexpr int64_t kMcRows = 192;
+constexpr int64_t kMaxBBlock = int64_t{1} << 20;  // floats
 // Below this many multiply-adds a GEMM is not worth waking the pool for.
 constexpr int64_t kMinParallelMacs = int64_t{1} << 17;
 
@@ -297,8 +298,9 @@ void run_block(const Problem& p, int64_t i0, int64_t i1, int64_t j0, int64_t j1)
   const int64_t k_blocks = (p.k + kKc - 1) / kKc;
   const int64_t kc_max = (p.k + k_blocks - 1) / k_blocks;
   // With one block of rows each b panel is packed just before its only use (it stays in L1);
-  // with several, the task's kc x n block of b is packed once per k block and reused.
-  const bool whole_b = !p.packed_b && i1 - i0 > mc_max;
+  // with several, the task's kc x n block of b is packed once per k block and reused (unless
+  // that block is too big to stay in cache, or to keep as per-thread scratch).
+  const bool whole_b = !p.packed_b && i1 - i0 > mc_max && kc_max * (j1 - j0) <= kMaxBBlock;
   const int64_t panels = (j1 - j0 + nr - 1) / nr;
   thread_local Scratch a_scratch, b_scratch;
   float* a_pack = a_scratch.get(mc_max * kc_max);
