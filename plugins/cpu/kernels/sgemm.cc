@@ -21,6 +21,7 @@ constexpr int64_t kMcRows = 192;
 constexpr int64_t kMaxBBlock = int64_t{1} << 20;  // floats
 // Below this many multiply-adds a GEMM is not worth waking the pool for.
 constexpr int64_t kMinParallelMacs = int64_t{1} << 17;
+constexpr int64_t kMinTaskPanels = 4;
 
 template <int W>
 struct VecOf;
@@ -352,9 +353,9 @@ void run(const Problem& p) {
   const int64_t col_panels = (p.n + nr - 1) / nr, row_panels = (p.m + mr - 1) / mr;
   int64_t threads = intra_op_threads();
   if (p.m * p.n * p.k < kMinParallelMacs) threads = 1;
-  // Split the columns first (each task then packs only its part of b), the rows as well when
-  // there are too few column panels.
-  const int64_t n_parts = std::min(threads, col_panels);
+  // Split the columns first (each task then packs only its part of b), in pieces of at least
+  // kMinTaskPanels panels so that packing a stays cheap next to them, then the rows.
+  const int64_t n_parts = std::clamp(col_panels / kMinTaskPanels, int64_t{1}, threads);
   const int64_t m_parts = std::min(row_panels, (threads + n_parts - 1) / n_parts);
   parallel_tasks(n_parts * m_parts, [&](int64_t t) {
     const int64_t jn = t % n_parts, im = t / n_parts;
