@@ -155,29 +155,34 @@ TEST_P(VectorMath, ActivationsMatchReference) {
 }
 
 TEST_P(VectorMath, EpilogueMatchesReference) {
-  const int64_t outer = 2, channels = 3;
+  const int64_t outer = GetParam() ? 40 : 2;
   for (Isa isa : isas()) {
     for (const FusedActivation& act : kActivations) {
-      for (int64_t inner : sizes()) {
-        if (inner > 5000) continue;
-        const int64_t n = outer * channels * inner;
-        const std::vector<float> x = inputs(n, 8.0f, true, 7);
-        const std::vector<float> z = inputs(n, 1.0f, false, 8);
-        const float bias[] = {0.25f, -1.5f, 3.0f};
-        for (int with_z = 0; with_z < 2; ++with_z) {
-          std::vector<float> y = x;
-          vmath::epilogue(isa, act, y.data(), outer, channels, inner, bias,
-                          with_z ? z.data() : nullptr);
-          expect_close(
-              y, x,
-              [&](size_t i) {
-                const auto c = static_cast<size_t>(static_cast<int64_t>(i) / inner % channels);
-                const float v = x[i] + bias[c] + (with_z ? z[i] : 0.0f);
-                return ref_activation(act, static_cast<double>(v));
-              },
-              2e-6, 1e-6,
-              str_cat(isa_name(isa), " epilogue ", static_cast<int>(act.kind), " inner=", inner,
-                      " z=", with_z));
+      for (int64_t size : sizes()) {
+        if (size > 5000) continue;
+        // [outer, 3, size] with a bias per channel, and [outer, size, 1] with the bias along
+        // the row (the MatMul / Gemm epilogue).
+        for (int64_t channels : {int64_t{3}, size}) {
+          const int64_t inner = channels == size ? 1 : size;
+          const int64_t n = outer * channels * inner;
+          const std::vector<float> x = inputs(n, 8.0f, true, 7);
+          const std::vector<float> z = inputs(n, 1.0f, false, 8);
+          const std::vector<float> bias = inputs(channels, 3.0f, false, 9);
+          for (int with_z = 0; with_z < 2; ++with_z) {
+            std::vector<float> y = x;
+            vmath::epilogue(isa, act, y.data(), outer, channels, inner, bias.data(),
+                            with_z ? z.data() : nullptr);
+            expect_close(
+                y, x,
+                [&](size_t i) {
+                  const auto c = static_cast<size_t>(static_cast<int64_t>(i) / inner % channels);
+                  const float v = x[i] + bias[c] + (with_z ? z[i] : 0.0f);
+                  return ref_activation(act, static_cast<double>(v));
+                },
+                2e-6, 1e-6,
+                str_cat(isa_name(isa), " epilogue ", static_cast<int>(act.kind),
+                        " channels=", channels, " inner=", inner, " z=", with_z));
+          }
         }
       }
     }

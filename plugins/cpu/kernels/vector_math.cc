@@ -168,18 +168,21 @@ struct VExp {
   }
 };
 
-// y[i] = f(x[i] + b + z[i]) for i < n (z may be null); the tail goes through the same vector
-// code, padded.
+// y[i] = f(x[i] + b + bv[i] + z[i]) for i < n (bv and z may be null); the tail goes through
+// the same vector code, padded.
 template <int W, typename F>
-INFER_SIMD_INLINE void map_row(F f, const float* x, float* y, int64_t n, float b, const float* z) {
+INFER_SIMD_INLINE void map_row(F f, const float* x, float* y, int64_t n, float b, const float* bv,
+                               const float* z) {
   int64_t i = 0;
   for (; i + W <= n; i += W) {
     VecF<W> v = simd::load<W>(x + i) + b;
+    if (bv) v += simd::load<W>(bv + i);
     if (z) v += simd::load<W>(z + i);
     simd::store<W>(y + i, f.template operator()<W>(v));
   }
   if (i < n) {
     VecF<W> v = simd::load_partial<W>(x + i, n - i, 0.0f) + b;
+    if (bv) v += simd::load_partial<W>(bv + i, n - i, 0.0f);
     if (z) v += simd::load_partial<W>(z + i, n - i, 0.0f);
     simd::store_partial<W>(y + i, f.template operator()<W>(v), n - i);
   }
@@ -219,7 +222,7 @@ struct ActivationKernel {
   };
   template <int W, typename F>
   INFER_SIMD_INLINE static void apply(F f, const float* x, float* y, int64_t n) {
-    map_row<W>(f, x, y, n, 0.0f, nullptr);
+    map_row<W>(f, x, y, n, 0.0f, nullptr, nullptr);
   }
   template <int W>
   INFER_SIMD_INLINE static void run(const Args& a, int64_t begin, int64_t end) {
@@ -227,7 +230,8 @@ struct ActivationKernel {
   }
 };
 
-// Rows [begin, end) of y viewed as [outer * channels, inner].
+// Rows [begin, end) of y viewed as [outer * channels, inner], or with inner == 1 (the MatMul
+// and Gemm epilogues) rows [begin, end) of [outer, channels] with the bias along the row.
 struct EpilogueKernel {
   struct Args {
     FusedActivation act;
@@ -238,10 +242,15 @@ struct EpilogueKernel {
   };
   template <int W, typename F>
   INFER_SIMD_INLINE static void apply(F f, const Args* a, int64_t begin, int64_t end) {
+    const int64_t len = a->inner == 1 ? a->channels : a->inner;
     for (int64_t r = begin; r < end; ++r) {
-      float* yr = a->y + r * a->inner;
-      const float b = a->bias ? a->bias[r % a->channels] : 0.0f;
-      map_row<W>(f, yr, yr, a->inner, b, a->z ? a->z + r * a->inner : nullptr);
+      float* yr = a->y + r * len;
+      const float* zr = a->z ? a->z + r * len : nullptr;
+      if (a->inner == 1) {
+        map_row<W>(f, yr, yr, len, 0.0f, a->bias, zr);
+      } else {
+        map_row<W>(f, yr, yr, len, a->bias ? a->bias[r % a->channels] : 0.0f, nullptr, zr);
+      }
     }
   }
   template <int W>
@@ -258,7 +267,7 @@ struct MapKernel {
   };
   template <int W>
   INFER_SIMD_INLINE static void run(const Args& a, int64_t begin, int64_t end) {
-    map_row<W>(F{}, a.x + begin, a.y + begin, end - begin, 0.0f, nullptr);
+    map_row<W>(F{}, a.x + begin, a.y + begin, end - begin, 0.0f, nullptr, nullptr);
   }
 };
 
@@ -395,8 +404,14 @@ void activation(Isa isa, const FusedActivation& act, const float* x, float* y, i
 
 void epilogue(Isa isa, const FusedActivation& act, float* y, int64_t outer, int64_t channels,
               int64_t inner, const float* bias, const float* z) {
-  const int64_t grain = row_grain(inner, is_cheap(act.kind) ? kCheapGrain : kMathGrain);
-  run_parallel<EpilogueKernel>(isa, {act, y, channels, inner, bias, z}, outer * channels, grain);
+  const int64_t elements = is_cheap(act.kind) ? kCheapGrain : kMathGrain;
+  if (inner == 1) {
+    run_parallel<EpilogueKernel>(isa, {act, y, channels, inner, bias, z}, outer,
+                                 row_grain(channels, elements));
+  } else {
+    run_parallel<EpilogueKernel>(isa, {act, y, channels, inner, bias, z}, outer * channels,
+                                 row_grain(inner, elements));
+  }
 }
 
 void erf(Isa isa, const float* x, float* y, int64_t n) {
