@@ -1,6 +1,7 @@
 // Winograd F(m x m, 3 x 3) convolution on the blocked layout, in two parallel phases:
 //  1. every (m + 2)^2 input tile of every input block is transformed, V = B^T d B, lane by
-//     lane, into V [position][tile][C padded to blocks] (one GEMM operand per position);
+//     lane, into V [tile][position][C padded to blocks] (a GEMM operand per position, rows
+//     strided);
 //  2. units of (tile chunk, group of up to kMaxF output blocks) multiply V by the packed
 //     U [position][output block][C][b] with register tiles of F blocks x R tiles (the direct
 //     kernel's scheme), then transform back (Y = A^T M A) and apply bias, residual and the
@@ -112,7 +113,7 @@ struct WinogradArgs {
   const float* u;
   const float* bias;
   const FusedActivation* act;
-  float* v;  // [positions][tiles][v_row]
+  float* v;  // [tiles][positions][v_row]: one tile's transform is stored contiguously
 };
 
 // Phase 1 for units [u0, u1) of (tile, input block).
@@ -120,7 +121,6 @@ template <int B, int M>
 INFER_NCHWC_INLINE void input_units(const WinogradArgs& a, int64_t u0, int64_t u1, const float* x) {
   using W = WinogradMatrices<M>;
   constexpr int T = W::T;
-  const int64_t pos_stride = a.tiles * a.v_row;
   for (int64_t u = u0; u < u1; ++u) {
     const int64_t t = u / a.in_blocks, cb = u % a.in_blocks;
     const int64_t n = (a.tile0 + t) / a.tiles_image, r = (a.tile0 + t) % a.tiles_image;
@@ -138,8 +138,8 @@ INFER_NCHWC_INLINE void input_units(const WinogradArgs& a, int64_t u0, int64_t u
     }
     transform<B, W::bt, T, T, 1, T, 1>(d, tmp);  // B^T d
     transform<B, W::bt, T, 1, T, 1, T>(tmp, d);  // (B^T d) B
-    float* out = a.v + t * a.v_row + cb * B;
-    for (int p = 0; p < T * T; ++p) store<B>(out + p * pos_stride, d[p]);
+    float* out = a.v + t * T * T * a.v_row + cb * B;
+    for (int p = 0; p < T * T; ++p) store<B>(out + p * a.v_row, d[p]);
   }
 }
 
@@ -179,17 +179,17 @@ template <int B, int M, int F>
 INFER_NCHWC_INLINE void gemm_chunk(const WinogradArgs& a, int64_t t0, int64_t count, int64_t ob,
                                    float* m) {
   constexpr int P = WinogradMatrices<M>::T * WinogradMatrices<M>::T, R = kTileR<B>;
-  const int64_t u_block = a.channels * B, out_row = kMaxF<B> * B;
+  const int64_t u_block = a.channels * B, out_row = kMaxF<B> * B, v_tile = P * a.v_row;
   for (int p = 0; p < P; ++p) {
-    const float* v = a.v + (p * a.tiles + t0) * a.v_row;
+    const float* v = a.v + (t0 * P + p) * a.v_row;
     const float* u = a.u + (p * a.out_blocks + ob) * u_block;
     float* out = m + p * a.chunk * out_row;
     int64_t r = 0;
     for (; r + R <= count; r += R) {
-      gemm_tile<B, F, R>(v + r * a.v_row, a.v_row, u, u_block, a.channels, out + r * out_row,
+      gemm_tile<B, F, R>(v + r * v_tile, v_tile, u, u_block, a.channels, out + r * out_row,
                          out_row);
     }
-    gemm_tail<B, F, R - 1>(count - r, v + r * a.v_row, a.v_row, u, u_block, a.channels,
+    gemm_tail<B, F, R - 1>(count - r, v + r * v_tile, v_tile, u, u_block, a.channels,
                            out + r * out_row, out_row);
   }
 }
