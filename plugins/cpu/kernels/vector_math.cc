@@ -367,12 +367,17 @@ struct LayerNormKernel {
       if (a.mean) a.mean[r] = static_cast<float>(mu);
       if (a.inv_std_dev) a.inv_std_dev[r] = static_cast<float>(inv);
       const auto muf = static_cast<float>(mu), invf = static_cast<float>(inv);
-      for (int64_t c = 0; c < cols; c += W) {
-        const int64_t n = cols - c < W ? cols - c : W;
-        VecF<W> v = (simd::load_partial<W>(x + c, n, 0.0f) - muf) * invf *
-                    simd::load_partial<W>(a.scale + c, n, 0.0f);
-        if (a.bias) v += simd::load_partial<W>(a.bias + c, n, 0.0f);
-        simd::store_partial<W>(y + c, v, n);
+      for (int64_t c = 0; c < body; c += W) {
+        VecF<W> v = (simd::load<W>(x + c) - muf) * invf * simd::load<W>(a.scale + c);
+        if (a.bias) v += simd::load<W>(a.bias + c);
+        simd::store<W>(y + c, v);
+      }
+      if (body < cols) {
+        const int64_t n = cols - body;
+        VecF<W> v = (simd::load_partial<W>(x + body, n, 0.0f) - muf) * invf *
+                    simd::load_partial<W>(a.scale + body, n, 0.0f);
+        if (a.bias) v += simd::load_partial<W>(a.bias + body, n, 0.0f);
+        simd::store_partial<W>(y + body, v, n);
       }
     }
   }
