@@ -174,23 +174,24 @@ INFER_NCHWC_INLINE void gemm_tail(int64_t rem, const float* v, int64_t v_row, co
   }
 }
 
-// Tiles [t0, t0 + count) x F output blocks, every position, into m [position][tile][kMaxF * b].
+// Tiles [t0, t0 + count) x F output blocks, every position, into m [tile][position][kMaxF * b]
+// (tile-major: the output transform's 36 reads at a stride of whole chunks fell in one L1 set).
 template <int B, int M, int F>
 INFER_NCHWC_INLINE void gemm_chunk(const WinogradArgs& a, int64_t t0, int64_t count, int64_t ob,
                                    float* m) {
   constexpr int P = WinogradMatrices<M>::T * WinogradMatrices<M>::T, R = kTileR<B>;
-  const int64_t u_block = a.channels * B, out_row = kMaxF<B> * B, v_tile = P * a.v_row;
+  const int64_t u_block = a.channels * B, out_row = kMaxF<B> * B, v_tile = P * a.v_row,
+                m_tile = P * out_row;
   for (int p = 0; p < P; ++p) {
     const float* v = a.v + (t0 * P + p) * a.v_row;
     const float* u = a.u + (p * a.out_blocks + ob) * u_block;
-    float* out = m + p * a.chunk * out_row;
+    float* out = m + p * out_row;
     int64_t r = 0;
     for (; r + R <= count; r += R) {
-      gemm_tile<B, F, R>(v + r * v_tile, v_tile, u, u_block, a.channels, out + r * out_row,
-                         out_row);
+      gemm_tile<B, F, R>(v + r * v_tile, v_tile, u, u_block, a.channels, out + r * m_tile, m_tile);
     }
     gemm_tail<B, F, R - 1>(count - r, v + r * v_tile, v_tile, u, u_block, a.channels,
-                           out + r * out_row, out_row);
+                           out + r * m_tile, m_tile);
   }
 }
 
@@ -225,7 +226,7 @@ INFER_NCHWC_INLINE void output_units(const WinogradArgs& a, int64_t u0, int64_t 
   const size_t m_size = static_cast<size_t>(P * a.chunk * kMaxF<B> * B);
   if (m_buf.size() < m_size) m_buf.resize(m_size);
   float* m = m_buf.data();
-  const int64_t out_row = kMaxF<B> * B, pos_stride = a.chunk * out_row;
+  const int64_t out_row = kMaxF<B> * B;
   const int64_t plane = a.out_h * a.out_w * B;
   for (int64_t u = u0; u < u1; ++u) {
     const int64_t g = u / a.chunks, t0 = u % a.chunks * a.chunk;
@@ -249,7 +250,7 @@ INFER_NCHWC_INLINE void output_units(const WinogradArgs& a, int64_t u0, int64_t 
                     cols = std::min<int64_t>(M, a.out_w - ow0);
       for (int64_t f = 0; f < blocks; ++f) {
         Vec<B> mv[P], tmp[M * T], out[M * M];
-        for (int p = 0; p < P; ++p) mv[p] = load<B>(m + p * pos_stride + i * out_row + f * B);
+        for (int p = 0; p < P; ++p) mv[p] = load<B>(m + (i * P + p) * out_row + f * B);
         transform<B, W::at, T, T, 1, T, 1>(mv, tmp);   // A^T m
         transform<B, W::at, M, 1, T, 1, M>(tmp, out);  // (A^T m) A
         const Vec<B> bias = load<B>(a.bias + (ob + f) * B);
