@@ -7,10 +7,7 @@
 //     kernel's scheme), then transform back (Y = A^T M A) and apply bias, residual and the
 //     activation while the chunk is in cache.
 // The GEMM runs over the real input channels only, so padded input lanes never reach an output.
-//
-// Accuracy (max |y - y_ref| / max |y_ref| against a double-precision direct conv, random
-// weights ~N(0, sqrt(2 / 9C)), inputs in [-1, 1)): see kNchwcWinogradTile and the test
-// NchwcWinograd.AccuracyOfTileSizes.
+// Accuracy: see kNchwcWinogradTile and the test NchwcWinograd.AccuracyOfTileSizes.
 #include "kernels/nchwc_winograd.h"
 
 #include <algorithm>

@@ -12,8 +12,11 @@
 
 namespace infer::cpu {
 
-// Output tile sizes m the kernels are compiled for; kNchwcWinogradTile is the default (see
-// nchwc_winograd.cc for the accuracy that decided it).
+// Output tile sizes m the kernels are compiled for. Max |error| / max |y| against a double
+// direct conv (C = M = 64 at 56x56, 256 at 14x14, 512 at 7x7; weights ~N(0, sqrt(2 / 9C)),
+// inputs in [-1, 1)): F(4x4) 6.2e-6, 1.3e-5, 1.3e-5; F(2x2) 3.4e-7, 6.5e-7, 8.8e-7. F(4x4)
+// stays below the 2e-5 the model tests allow for, so it is the default; NchwcConv takes
+// F(2x2) for small images, where it is also faster.
 inline constexpr int kNchwcWinogradTile = 4;
 bool nchwc_winograd_tile_supported(int tile);
 
