@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <cstring>
 #include <map>
 #include <unordered_map>
@@ -454,18 +455,30 @@ void Partition::run(std::span<const infer_tensor_view> inputs, infer_run_context
   ScopedIntraOpPool use_pool(pool_.get());
   state.bind(inputs);
   using Clock = std::chrono::steady_clock;
+  // A host from before ABI 1.4 has no profile to report operators into.
+  const bool traced =
+      host_->struct_size >= offsetof(infer_host_api, run_profile_event) + sizeof(void*) &&
+      host_->run_profiling(ctx) != 0;
+  const bool timed = stats_ || traced;
   for (size_t i = 0; i < steps_.size(); ++i) {
     const Step& step = steps_[i];
-    const Clock::time_point start = stats_ ? Clock::now() : Clock::time_point{};
+    const Clock::time_point start = timed ? Clock::now() : Clock::time_point{};
     try {
       state.execute(step, i);
     } catch (const plugin::PluginError& e) {
       rethrow_with_label(e, step.label);
     }
+    if (!timed) continue;
+    const int64_t ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
     if (stats_) {
-      const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start);
-      stats_[i].ns.fetch_add(static_cast<uint64_t>(ns.count()), std::memory_order_relaxed);
+      stats_[i].ns.fetch_add(static_cast<uint64_t>(ns), std::memory_order_relaxed);
       stats_[i].runs.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (traced) {
+      const int64_t start_ns =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(start.time_since_epoch()).count();
+      host_->run_profile_event(ctx, step.label.c_str(), start_ns, ns);
     }
   }
   state.copy_outputs();

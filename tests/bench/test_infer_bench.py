@@ -117,6 +117,17 @@ def test_profile_is_a_chrome_trace(tmp_path):
         run = runs[step["args"]["run"]]
         slack = 1000.0  # us: the run is timed outside the session call
         assert run["ts"] - slack <= step["ts"] <= run["ts"] + run["dur"] + slack
+    # The cpu backend reports each of its operators (ABI 1.4), inside its partition's step on
+    # the same thread, so Perfetto nests them.
+    nodes = [e for e in complete if e["cat"] == "node"]
+    assert nodes and len(nodes) % 5 == 0
+    assert any(e["name"].startswith("NchwcConv node") or e["name"].startswith("Conv node")
+               for e in nodes)
+    for node in nodes:
+        parents = [s for s in steps if s["args"]["run"] == node["args"]["run"]
+                   and s["tid"] == node["tid"] and s["cat"] == "partition"]
+        assert any(p["ts"] - 1 <= node["ts"] and node["ts"] + node["dur"] <= p["ts"] + p["dur"] + 1
+                   for p in parents), node
 
 
 def test_profile_shows_side_by_side_partitions_on_two_threads(tmp_path):

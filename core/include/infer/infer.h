@@ -156,11 +156,14 @@ INFER_API const char* infer_session_optimization_report(const infer_session* ses
 INFER_API size_t infer_session_node_count(const infer_session* session);
 
 /* ---- profiling ------------------------------------------------------- */
-/* One step of one run: a partition on its backend, or a copy between two. */
+/* One step of one run: a partition on its backend, or a copy between two; or
+ * one operator inside a partition, as its backend reported it (plugin ABI 1.4;
+ * the cpu backend reports every node). */
 typedef struct infer_profile_event {
   size_t struct_size;
-  const char* name;     /* "partition 2", "copy 0: VALUE" (as in the placement report) */
-  const char* category; /* "partition" or "copy" */
+  const char* name;     /* "partition 2", "copy 0: VALUE" (as in the placement report),
+                           or the backend's name of an operator: "Conv node 'conv1'" */
+  const char* category; /* "partition", "copy" or "node" */
   const char* backend;  /* "cpu", or "npu_sim->cpu" for a copy */
   uint64_t run;         /* which run since profiling started, from 0 */
   uint32_t thread;      /* small id of the thread that ran the step */

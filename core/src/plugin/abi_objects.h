@@ -11,6 +11,10 @@
 #include "ir/graph.h"
 #include "ir/tensor.h"
 
+namespace infer::core {
+class Profiler;
+}
+
 // A backend's answer for the nodes it was asked about.
 struct infer_capability {
   struct Answer {
@@ -25,6 +29,10 @@ struct infer_capability {
 // Outputs a partition allocated during one run.
 struct infer_run_context {
   std::vector<infer::core::TensorPtr> outputs;
+  // Set while the session profiles this run: where backends' operator events go.
+  infer::core::Profiler* profiler = nullptr;
+  const std::string* backend = nullptr;  // the partition's backend, for those events
+  uint64_t run = 0;
 };
 
 // String key/value options handed to plugins.

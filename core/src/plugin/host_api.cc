@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/status.h"
 #include "plugin/abi_objects.h"
+#include "runtime/profiler.h"
 #include "spdlog/spdlog.h"
 
 namespace infer::core {
@@ -418,6 +419,16 @@ infer_status* RunAllocateOutput(infer_run_context* ctx, size_t index, infer_dtyp
   });
 }
 
+// --- profiling (ABI 1.4) ------------------------------------------------------
+
+int RunProfiling(const infer_run_context* ctx) { return ctx && ctx->profiler ? 1 : 0; }
+
+void RunProfileEvent(infer_run_context* ctx, const char* name, int64_t start_ns,
+                     int64_t duration_ns) {
+  if (ctx == nullptr || ctx->profiler == nullptr || name == nullptr) return;
+  ctx->profiler->RecordNode(name, ctx->backend, ctx->run, start_ns, duration_ns);
+}
+
 const char* ConfigGet(const infer_config* cfg, const char* key) {
   if (cfg == nullptr || key == nullptr) return nullptr;
   auto it = cfg->values.find(std::string_view(key));
@@ -522,6 +533,8 @@ infer_host_api MakeHostApi() {
   h.node_backend = NodeBackend;
   h.graph_unique_name = GraphUniqueName;
   h.capability_config = CapabilityConfig;
+  h.run_profiling = RunProfiling;
+  h.run_profile_event = RunProfileEvent;
   return h;
 }
 

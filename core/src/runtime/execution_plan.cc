@@ -113,7 +113,9 @@ ExecutionPlan::~ExecutionPlan() {
   }
 }
 
-absl::Status ExecutionPlan::RunPartition(size_t index, std::vector<TensorPtr>& values) const {
+absl::Status ExecutionPlan::RunPartition(size_t index, std::vector<TensorPtr>& values,
+                                         Profiler* profiler, uint64_t run,
+                                         const std::string* backend) const {
   const Partition& p = placement_.partitions[index];
   if (control_flow_[index]) return control_flow_[index]->Run(values);
   std::vector<infer_tensor_view> views;
@@ -129,6 +131,9 @@ absl::Status ExecutionPlan::RunPartition(size_t index, std::vector<TensorPtr>& v
   }
   infer_run_context ctx;
   ctx.outputs.resize(p.outputs.size());
+  ctx.profiler = profiler;
+  ctx.backend = backend;
+  ctx.run = run;
   absl::Status st = FromC(p.backend->backend->run(p.compiled, views.data(), views.size(), &ctx));
   if (!st.ok()) return absl::Status(st.code(), absl::StrCat(p.backend->name, ": ", st.message()));
   for (size_t k = 0; k < p.outputs.size(); ++k) {
@@ -157,8 +162,9 @@ absl::Status ExecutionPlan::RunStep(size_t step, std::vector<TensorPtr>& values,
                                     uint64_t run) const {
   const auto start = std::chrono::steady_clock::now();
   const Placement::Step& s = placement_.steps[step];
-  absl::Status st = s.kind == Placement::StepKind::kPartition ? RunPartition(s.index, values)
-                                                              : RunCopy(s.index, values);
+  absl::Status st = s.kind == Placement::StepKind::kPartition
+                        ? RunPartition(s.index, values, profiler, run, &step_backends_[step])
+                        : RunCopy(s.index, values);
   const auto end = std::chrono::steady_clock::now();
   if (profiler != nullptr) {
     profiler->Record(&step_names_[step], &step_categories_[step], &step_backends_[step], run, start,

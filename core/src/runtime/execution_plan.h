@@ -64,7 +64,10 @@ class ExecutionPlan {
   explicit ExecutionPlan(const Graph& graph);
   absl::Status RunStep(size_t step, std::vector<TensorPtr>& values, Profiler* profiler,
                        uint64_t run) const;
-  absl::Status RunPartition(size_t index, std::vector<TensorPtr>& values) const;
+  // With a profiler, the backend may report its operators into it (ABI 1.4) under `backend`.
+  absl::Status RunPartition(size_t index, std::vector<TensorPtr>& values,
+                            Profiler* profiler = nullptr, uint64_t run = 0,
+                            const std::string* backend = nullptr) const;
   absl::Status RunCopy(size_t index, std::vector<TensorPtr>& values) const;
   absl::Status ExecuteInParallel(std::vector<TensorPtr>& values, Profiler* profiler,
                                  uint64_t run) const;

@@ -4,8 +4,19 @@
 
 namespace infer::core {
 
-Profiler::Profiler(size_t max_events)
-    : events_(max_events), origin_(std::chrono::steady_clock::now()) {}
+namespace {
+const std::string kNodeCategory = "node";
+}
+
+const std::string& ProfileNames::Intern(std::string_view name) {
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = names.find(name);
+  if (it == names.end()) it = names.emplace(name).first;
+  return *it;
+}
+
+Profiler::Profiler(size_t max_events, std::shared_ptr<ProfileNames> names)
+    : events_(max_events), origin_(std::chrono::steady_clock::now()), names_(std::move(names)) {}
 
 uint32_t Profiler::ThreadId() {
   std::lock_guard<std::mutex> lock(threads_mu_);
@@ -33,6 +44,25 @@ void Profiler::Record(const std::string* name, const std::string* category,
   e.thread = ThreadId();
   e.start_ns = duration_cast<nanoseconds>(start - origin_).count();
   e.duration_ns = duration_cast<nanoseconds>(end - start).count();
+}
+
+void Profiler::RecordNode(std::string_view name, const std::string* backend, uint64_t run,
+                          int64_t start_steady_ns, int64_t duration_ns) {
+  const size_t slot = next_.fetch_add(1, std::memory_order_relaxed);
+  if (slot >= events_.size()) {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  ProfileEvent& e = events_[slot];
+  e.name = &names_->Intern(name);
+  e.category = &kNodeCategory;
+  e.backend = backend;
+  e.run = run;
+  e.thread = ThreadId();
+  e.start_ns =
+      start_steady_ns -
+      std::chrono::duration_cast<std::chrono::nanoseconds>(origin_.time_since_epoch()).count();
+  e.duration_ns = duration_ns;
 }
 
 std::vector<ProfileEvent> Profiler::Take(size_t* dropped) {

@@ -320,7 +320,7 @@ absl::Status Session::StartProfiling(size_t max_events) {
   }
   std::lock_guard<std::mutex> lock(profile_mu_);
   if (profiling_) return absl::FailedPreconditionError("profiling is already on");
-  profiling_ = std::make_shared<Profiler>(max_events);
+  profiling_ = std::make_shared<Profiler>(max_events, profile_names_);
   last_profile_ = profiling_;
   return absl::OkStatus();
 }

@@ -91,6 +91,7 @@ class Session {
   mutable std::mutex profile_mu_;
   std::shared_ptr<Profiler> profiling_;  // while on
   std::shared_ptr<Profiler> last_profile_;
+  std::shared_ptr<ProfileNames> profile_names_ = std::make_shared<ProfileNames>();
 };
 
 }  // namespace infer::core

@@ -30,8 +30,10 @@ extern "C" {
 /* Minor 1: the float8 dtypes (additive; a minor-0 plugin never sees them unasked).
  * Minor 2: host functions for optimisation passes.
  * Minor 3: infer_backend_api.describe_partition (optional) and
- *          host->capability_config. */
-#define INFER_PLUGIN_ABI_MINOR 3
+ *          host->capability_config.
+ * Minor 4: host->run_profiling and host->run_profile_event, so a backend can put
+ *          its operators into the session's profile. */
+#define INFER_PLUGIN_ABI_MINOR 4
 #define INFER_PLUGIN_ENTRY_SYMBOL "infer_plugin_entry"
 
 #if defined(_WIN32)
@@ -302,6 +304,18 @@ typedef struct infer_host_api {
    * table compile later receives), or NULL. Lets capability follow the keys
    * that shape compilation, e.g. an on-chip memory size. */
   const infer_config* (*capability_config)(const infer_capability* cap);
+
+  /* --- ABI 1.4: profiling ------------------------------------------------- */
+  /* Nonzero while the session records a profile of the run `ctx` belongs to
+   * (infer_session_profile_start). A backend then may time the operators of
+   * the partition it runs and report each with run_profile_event. */
+  int (*run_profiling)(const infer_run_context* ctx);
+  /* One operator of the partition being run, from the thread running it:
+   * `name` says what ran (e.g. "Conv node 'conv1'"; copied by the host),
+   * start_ns is std::chrono::steady_clock (CLOCK_MONOTONIC) nanoseconds,
+   * duration_ns how long it took. Ignored when the run is not profiled. */
+  void (*run_profile_event)(infer_run_context* ctx, const char* name, int64_t start_ns,
+                            int64_t duration_ns);
 } infer_host_api;
 
 /* ------------------------------------------------------------------------ */
