@@ -458,7 +458,7 @@ void Partition::run(std::span<const infer_tensor_view> inputs, infer_run_context
   // A host from before ABI 1.4 has no profile to report operators into.
   const bool traced =
       host_->struct_size >= offsetof(infer_host_api, run_profile_event) + sizeof(void*) &&
-      host_->run_profiling(ctx) != 0;
+      host_->run_profiling && host_->run_profile_event && host_->run_profiling(ctx) != 0;
   const bool timed = stats_ || traced;
   for (size_t i = 0; i < steps_.size(); ++i) {
     const Step& step = steps_[i];
