@@ -101,6 +101,15 @@ def run_ort(model: Path, dims: dict, threads: int, iterations: int, warmup: int)
     return json.loads(r.stdout)
 
 
+def peak_rss_mib() -> float:
+    """VmHWM, which starts afresh at exec (ru_maxrss would carry the parent's peak)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024.0
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
 def ort_child(spec: dict) -> dict:
     model, dims, threads = Path(spec["model"]), spec["dims"], spec["threads"]
     iterations, warmup = spec["iterations"], spec["warmup"]
@@ -120,8 +129,7 @@ def ort_child(spec: dict) -> dict:
         t0 = time.perf_counter()
         sess.run(None, feeds)
         lat.append((time.perf_counter() - t0) * 1000.0)
-    import resource
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
+    rss = peak_rss_mib()
     return {"median": statistics.median(lat), "min": min(lat), "max": max(lat), "rss": rss}
 
 

@@ -152,7 +152,20 @@ double Percentile(const std::vector<double>& sorted, double p) {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - static_cast<double>(lo));
 }
 
+// Peak resident set of this process in MiB: VmHWM from /proc/self/status, which starts afresh
+// at exec. (getrusage's ru_maxrss survives exec on Linux, so a benchmark started from a big
+// Python process would report that process's peak.)
 double PeakRssMb() {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (f) {
+    char line[256];
+    long kib = -1;
+    while (std::fgets(line, sizeof line, f)) {
+      if (std::sscanf(line, "VmHWM: %ld kB", &kib) == 1) break;
+    }
+    std::fclose(f);
+    if (kib >= 0) return static_cast<double>(kib) / 1024.0;
+  }
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux: kilobytes
