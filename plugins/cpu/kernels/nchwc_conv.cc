@@ -480,7 +480,13 @@ void nchwc_conv(const NchwcConvPlan& plan, const NchwcConvWeights& w, const floa
   if (numel(plan.y_shape) == 0) return;
   const int64_t planes =
       plan.batch * (plan.blocked_input ? nchwc_blocks(plan.in_channels, b) : plan.in_channels);
-  if (a.ph > 0 || a.pw > 0 || g.pad_end[1] > 0 || g.pad_end[2] > 0) {
+  // The copy pays when edge columns (checked single pixels) are a good share of each row; on
+  // wide images, and always for depthwise convs (a few MACs per input value), it costs more
+  // than it saves.
+  int64_t lo = 0, hi = 0;
+  interior_columns(a, lo, hi);
+  constexpr int64_t kEdgeShareToPad = 8;  // pad when edges exceed 1/8 of the columns
+  if (!w.depthwise && (lo + a.out_w - hi) * kEdgeShareToPad > a.out_w) {
     x = zero_padded_input(a, planes, x);
   }
   std::vector<int64_t> chan_offset(static_cast<size_t>(w.depthwise ? 0 : a.channels));
