@@ -99,6 +99,8 @@ double ref_activation(const FusedActivation& a, double x) {
       return fn::Gelu{}(x);
     case FusedActivationKind::kHardSwish:
       return fn::HardSwish{}(x);
+    case FusedActivationKind::kSilu:
+      return x * fn::Sigmoid{}(x);
   }
   return 0;
 }
@@ -113,6 +115,7 @@ const FusedActivation kActivations[] = {
     {FusedActivationKind::kHardSigmoid, 0.2f, 0.5f},
     {FusedActivationKind::kGelu},
     {FusedActivationKind::kHardSwish},
+    {FusedActivationKind::kSilu},
 };
 
 // Runs every test body inline and with a 2-thread pool installed.

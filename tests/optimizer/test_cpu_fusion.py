@@ -124,6 +124,30 @@ def test_conv_activation(tmp_path, act):
           absent=["Conv", op])
 
 
+@pytest.mark.parametrize("order", ["x_first", "sigmoid_first"])
+def test_conv_silu(tmp_path, order):
+    """EfficientNet's Conv -> Sigmoid -> Mul(conv, sigmoid) is one FusedConv with Silu."""
+    mul_inputs = ["c", "s"] if order == "x_first" else ["s", "c"]
+    nodes = [helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1]),
+             helper.make_node("Sigmoid", ["c"], ["s"]),
+             helper.make_node("Mul", mul_inputs, ["y"])]
+    inits = [rand("w", 8, 4, 3, 3, scale=1.0), rand("b", 8)]
+    path = model(tmp_path, nodes, {"x": [1, 4, 6, 6]}, [1, 8, 6, 6], inits)
+    check(path, {"x": x_of(1, 4, 6, 6)}, ["conv_activation_fusion"], {"FusedConv": 1},
+          absent=["Conv", "Sigmoid", "Mul"])
+
+
+def test_sigmoid_gate_of_another_tensor_is_not_silu(tmp_path):
+    """Mul(z, Sigmoid(conv)) (a squeeze-excite gate) keeps its Mul: only the Sigmoid fuses."""
+    nodes = [helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1]),
+             helper.make_node("Sigmoid", ["c"], ["s"]),
+             helper.make_node("Mul", ["x8", "s"], ["y"])]
+    inits = [rand("w", 8, 4, 3, 3, scale=1.0), rand("b", 8)]
+    path = model(tmp_path, nodes, {"x": [1, 4, 6, 6], "x8": [1, 8, 6, 6]}, [1, 8, 6, 6], inits)
+    check(path, {"x": x_of(1, 4, 6, 6), "x8": x_of(1, 8, 6, 6)}, ["conv_activation_fusion"],
+          {"FusedConv": 1, "Mul": 1}, absent=["Conv", "Sigmoid"])
+
+
 def test_conv_bias_add_then_relu(tmp_path):
     """A bias the exporter wrote as Add of a [M, 1, 1] constant joins the FusedConv."""
     nodes = [helper.make_node("Conv", ["x", "w"], ["c"]),

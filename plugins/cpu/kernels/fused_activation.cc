@@ -20,6 +20,7 @@ FusedActivation parse_fused_activation(std::string_view name, std::span<const fl
       {"HardSigmoid", FusedActivationKind::kHardSigmoid, 2},
       {"Gelu", FusedActivationKind::kGelu, 0},
       {"HardSwish", FusedActivationKind::kHardSwish, 0},
+      {"Silu", FusedActivationKind::kSilu, 0},
   };
   for (const Entry& e : kTable) {
     if (e.name != name) continue;

@@ -21,6 +21,7 @@ enum class FusedActivationKind {
   kHardSigmoid,  // params: alpha, beta
   kGelu,         // exact (erf) form
   kHardSwish,
+  kSilu,  // x * sigmoid(x) (Swish), EfficientNet's activation
 };
 
 struct FusedActivation {

@@ -155,6 +155,12 @@ struct VHardSwish {
     return x * simd::clamp_keep_nan<W>(x / 6.0f + 0.5f, 0.0f, 1.0f);
   }
 };
+struct VSilu {
+  template <int W>
+  INFER_SIMD_INLINE VecF<W> operator()(VecF<W> x) const {
+    return x * VSigmoid{}.template operator()<W>(x);
+  }
+};
 struct VErf {
   template <int W>
   INFER_SIMD_INLINE VecF<W> operator()(VecF<W> x) const {
@@ -211,6 +217,8 @@ INFER_SIMD_INLINE void with_activation(const FusedActivation& act, A... args) {
       return Body::template apply<W>(VGelu{}, args...);
     case FusedActivationKind::kHardSwish:
       return Body::template apply<W>(VHardSwish{}, args...);
+    case FusedActivationKind::kSilu:
+      return Body::template apply<W>(VSilu{}, args...);
   }
 }
 
@@ -397,7 +405,7 @@ int64_t row_grain(int64_t row_len, int64_t elements) {
 
 bool is_cheap(FusedActivationKind k) {
   return k != FusedActivationKind::kSigmoid && k != FusedActivationKind::kTanh &&
-         k != FusedActivationKind::kGelu;
+         k != FusedActivationKind::kGelu && k != FusedActivationKind::kSilu;
 }
 
 }  // namespace

@@ -59,8 +59,8 @@ size_t fuse(GraphEditor& g, size_t conv) {
   }
   std::optional<ActivationMatch> act = activation_after(g, y);
   if (act) {
-    nodes.push_back(act->node);
-    y = g.node(act->node).output(0);
+    nodes.insert(nodes.end(), act->nodes.begin(), act->nodes.end());
+    y = act->output;
   }
   if (nodes.size() == 1) return 0;
   if (inputs[3] == INFER_NO_VALUE) inputs.pop_back();

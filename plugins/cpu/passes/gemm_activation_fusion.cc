@@ -14,11 +14,12 @@ size_t fuse(GraphEditor& g, size_t gemm) {
   if (!act) return 0;
   std::vector<size_t> inputs;
   for (size_t i = 0; i < n.input_count(); ++i) inputs.push_back(n.input(i));
-  const size_t nodes[] = {gemm, act->node};
+  std::vector<size_t> nodes{gemm};
+  nodes.insert(nodes.end(), act->nodes.begin(), act->nodes.end());
   const size_t fused =
-      replace_nodes(g, nodes, "FusedGemm", kInferDomain, inputs, g.node(act->node).output(0), gemm);
+      replace_nodes(g, nodes, "FusedGemm", kInferDomain, inputs, act->output, gemm);
   set_activation_attrs(g, fused, act->spec);
-  return 2;
+  return nodes.size();
 }
 
 }  // namespace

@@ -48,8 +48,8 @@ size_t fuse(GraphEditor& g, size_t mm) {
   }
   std::optional<ActivationMatch> act = activation_after(g, y);
   if (act) {
-    nodes.push_back(act->node);
-    y = g.node(act->node).output(0);
+    nodes.insert(nodes.end(), act->nodes.begin(), act->nodes.end());
+    y = act->output;
   }
   if (nodes.size() == 1) return 0;
   std::vector<size_t> inputs{a, m.input(1)};

@@ -136,12 +136,35 @@ std::optional<ActivationSpec> match_activation(const GraphEditor& g, size_t node
   return std::nullopt;
 }
 
+namespace {
+// x * Sigmoid(x) as exported (SiLU / Swish): v read by exactly a cpu Sigmoid and a cpu Mul
+// whose other input is that Sigmoid's output, read by nothing else.
+std::optional<ActivationMatch> silu_after(const GraphEditor& g, size_t v) {
+  if (g.is_graph_output(v)) return std::nullopt;
+  const std::vector<size_t> readers = g.consumers(v);
+  if (readers.size() != 2) return std::nullopt;
+  for (size_t k = 0; k < 2; ++k) {
+    const size_t sig = readers[k], mul = readers[1 - k];
+    if (!is_cpu_op(g, sig, "Sigmoid") || !is_cpu_op(g, mul, "Mul")) continue;
+    const size_t s = g.node(sig).output(0);
+    if (sole_cpu_consumer(g, s, "Mul") != mul) continue;
+    const plugin::NodeView m = g.node(mul);
+    const bool operands =
+        (m.input(0) == v && m.input(1) == s) || (m.input(0) == s && m.input(1) == v);
+    if (!operands || !same_shape(g, v, m.output(0))) continue;
+    return ActivationMatch{{sig, mul}, m.output(0), ActivationSpec{"Silu", {}}};
+  }
+  return std::nullopt;
+}
+}  // namespace
+
 std::optional<ActivationMatch> activation_after(const GraphEditor& g, size_t v) {
+  if (std::optional<ActivationMatch> silu = silu_after(g, v)) return silu;
   std::optional<size_t> c = sole_cpu_consumer(g, v);
   if (!c || g.node(*c).input(0) != v) return std::nullopt;
   std::optional<ActivationSpec> spec = match_activation(g, *c);
   if (!spec) return std::nullopt;
-  return ActivationMatch{*c, std::move(*spec)};
+  return ActivationMatch{{*c}, g.node(*c).output(0), std::move(*spec)};
 }
 
 void set_activation_attrs(GraphEditor& g, size_t node, const ActivationSpec& act) {

@@ -70,7 +70,8 @@ struct ActivationSpec {
 std::optional<ActivationSpec> match_activation(const GraphEditor& g, size_t node);
 // The activation node that is the only consumer of v, if any.
 struct ActivationMatch {
-  size_t node;
+  std::vector<size_t> nodes;  // the activation's nodes: one, or Sigmoid and Mul for Silu
+  size_t output;              // the value the activation produces
   ActivationSpec spec;
 };
 std::optional<ActivationMatch> activation_after(const GraphEditor& g, size_t v);
