@@ -6,8 +6,9 @@
 #include <utility>
 
 #include "kernels/parallel.h"
+#include "kernels/simd_dispatch.h"
 
-// Vectors only cross always-inline helpers, never a real call (see nchwc_simd.h).
+// Vectors only cross always-inline helpers, never a real call (see simd_dispatch.h).
 #pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace infer::cpu {
@@ -23,21 +24,6 @@ constexpr int64_t kMaxBBlock = int64_t{1} << 20;  // floats
 constexpr int64_t kMinParallelMacs = int64_t{1} << 17;
 constexpr int64_t kMinTaskPanels = 4;
 
-template <int W>
-struct VecOf;
-template <>
-struct VecOf<4> {
-  typedef float type __attribute__((vector_size(16)));
-};
-template <>
-struct VecOf<8> {
-  typedef float type __attribute__((vector_size(32)));
-};
-template <>
-struct VecOf<16> {
-  typedef float type __attribute__((vector_size(64)));
-};
-
 // c[ROWS, cols] = a_panel * b_panel + beta * c + bias (beta == 0: c is not read; bias: cols
 // values or null). a_panel holds MR floats per k step (the first ROWS used), b_panel 2 * W (NV
 // vectors used); cols <= NV * W.
@@ -45,7 +31,7 @@ template <int W, int MR, int ROWS, int NV>
 [[gnu::always_inline]] inline void micro_tile(int64_t kc, const float* a, const float* b, float* c,
                                               int64_t ldc, int64_t cols, float beta,
                                               const float* bias) {
-  using V = typename VecOf<W>::type;
+  using V = simd::VecF<W>;
   V acc[ROWS][NV] = {};
   for (int64_t p = 0; p < kc; ++p, a += MR, b += 2 * W) {
     V bv[NV];
@@ -193,7 +179,7 @@ class Scratch {
   int64_t size_ = 0;
 };
 
-using V4 = VecOf<4>::type;
+using V4 = simd::VecF<4>;
 #if defined(__clang__)
 #define INFER_SGEMM_SHUFFLE(x, y, i, j, k, l) __builtin_shufflevector(x, y, i, j, k, l)
 #else
