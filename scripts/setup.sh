@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   cmake ninja-build ccache g++
   libboost-dev libboost-filesystem-dev libabsl-dev libprotobuf-dev protobuf-compiler
-  libonnx-dev libspdlog-dev libgtest-dev
+  libonnx-dev libspdlog-dev libgtest-dev libbenchmark-dev
   ocl-icd-opencl-dev opencl-headers pocl-opencl-icd
   python3-torch python3-torchvision python3-numpy python3-venv
 )
