@@ -9,4 +9,6 @@ function(infer_add_plugin name)
     LIBRARY_OUTPUT_DIRECTORY ${INFER_PLUGIN_OUTPUT_DIR})
   # A plugin must not leave undefined symbols for the host to resolve.
   target_link_options(${name} PRIVATE -Wl,--no-undefined)
+  # Bundled plugins are installed (cmake/InferInstall.cmake); test plugins are not.
+  set_property(GLOBAL APPEND PROPERTY INFER_BUNDLED_PLUGINS ${name})
 endfunction()
