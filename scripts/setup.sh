@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
-  cmake ninja-build ccache g++
+  cmake ninja-build ccache g++ pkg-config
   libboost-dev libboost-filesystem-dev libabsl-dev libprotobuf-dev protobuf-compiler
   libonnx-dev libspdlog-dev libgtest-dev libbenchmark-dev
   ocl-icd-opencl-dev opencl-headers pocl-opencl-icd
