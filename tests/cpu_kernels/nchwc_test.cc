@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "kernels/parallel.h"
+#include "nchwc_test_util.h"
 #include "reference.h"
 #include "test_util.h"
 
@@ -20,12 +21,6 @@ class Nchwc : public ::testing::TestWithParam<int64_t> {
   std::vector<float> to_blocked(const TTensor& x) const {
     std::vector<float> y(static_cast<size_t>(count(nchwc_shape(x.shape, block()))), -1.0f);
     nchwc_reorder_input(x.data.data(), x.shape, block(), y.data());
-    return y;
-  }
-  TTensor to_nchw(const std::vector<float>& x, const Dims& blocked, int64_t channels) const {
-    TTensor y{nchwc_reorder_output_shape(blocked, channels), {}};
-    y.data.resize(static_cast<size_t>(count(y.shape)));
-    nchwc_reorder_output(x.data(), blocked, channels, y.data.data());
     return y;
   }
 
@@ -53,7 +48,7 @@ TEST_P(Nchwc, ReorderRoundTripPadsWithZeros) {
         }
       }
     }
-    EXPECT_EQ(to_nchw(xb, blocked, channels).data, x.data);
+    EXPECT_EQ(blocked_to_nchw(xb, blocked, channels).data, x.data);
   }
   expect_error(
       [&] {
@@ -117,7 +112,7 @@ class NchwcConvTest : public Nchwc {
     const std::vector<float> zb = to_blocked(z);
     std::vector<float> yb(static_cast<size_t>(count(plan.y_shape)), NAN);
     nchwc_conv(plan, packed, xb.data(), c.residual ? zb.data() : nullptr, act, yb.data());
-    expect_close(to_nchw(yb, plan.y_shape, want.shape[1]).data, want.data);
+    expect_close(blocked_to_nchw(yb, plan.y_shape, want.shape[1]).data, want.data);
     // Split over threads (3, so that units do not divide evenly) the sums are the same.
     static IntraOpPool pool(3);
     const ScopedIntraOpPool use(&pool);
@@ -248,7 +243,7 @@ class NchwcPoolTest : public Nchwc {
       nchwc_global_pool(kind == 'M', xb.data(), xs, yb.data());
     }
     ASSERT_EQ(ys, nchwc_shape(want.shape, block()));
-    expect_close(to_nchw(yb, ys, x_shape[1]).data, want.data, 1e-5f);
+    expect_close(blocked_to_nchw(yb, ys, x_shape[1]).data, want.data, 1e-5f);
   }
 };
 

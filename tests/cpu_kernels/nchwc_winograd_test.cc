@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "kernels/parallel.h"
+#include "nchwc_test_util.h"
 #include "reference.h"
 #include "test_util.h"
 
@@ -37,12 +38,6 @@ class NchwcWinogradTest : public ::testing::TestWithParam<int64_t> {
           static_cast<int64_t>(i) % block();
       if (c >= x.shape[1]) y[i] = 1e3f + static_cast<float>(i % 7);
     }
-    return y;
-  }
-  TTensor to_nchw(const std::vector<float>& x, const Dims& blocked, int64_t channels) const {
-    TTensor y{nchwc_reorder_output_shape(blocked, channels), {}};
-    y.data.resize(static_cast<size_t>(count(y.shape)));
-    nchwc_reorder_output(x.data(), blocked, channels, y.data.data());
     return y;
   }
 
@@ -85,7 +80,7 @@ class NchwcWinogradTest : public ::testing::TestWithParam<int64_t> {
     const float* zp = c.residual ? zb.data() : nullptr;
     std::vector<float> yb(static_cast<size_t>(count(plan.y_shape)), NAN);
     nchwc_winograd_conv(plan, packed, xb.data(), zp, act, yb.data());
-    expect_close(to_nchw(yb, plan.y_shape, want.shape[1]).data, want.data);
+    expect_close(blocked_to_nchw(yb, plan.y_shape, want.shape[1]).data, want.data);
 
     // The direct kernel on the same blocked input.
     const NchwcConvWeights direct_w =
@@ -93,8 +88,8 @@ class NchwcWinogradTest : public ::testing::TestWithParam<int64_t> {
     const NchwcConvPlan direct_plan = plan_nchwc_conv(params, x_shape, direct_w);
     std::vector<float> direct(yb.size(), NAN);
     nchwc_conv(direct_plan, direct_w, xb.data(), zp, act, direct.data());
-    expect_close(to_nchw(yb, plan.y_shape, want.shape[1]).data,
-                 to_nchw(direct, plan.y_shape, want.shape[1]).data);
+    expect_close(blocked_to_nchw(yb, plan.y_shape, want.shape[1]).data,
+                 blocked_to_nchw(direct, plan.y_shape, want.shape[1]).data);
 
     // On 2 threads the chunks differ but every output sums in the same order.
     static IntraOpPool pool(2);

@@ -29,39 +29,35 @@ void Profiler::Record(const std::string* name, const std::string* category,
                       const std::string* backend, uint64_t run,
                       std::chrono::steady_clock::time_point start,
                       std::chrono::steady_clock::time_point end) {
+  using std::chrono::duration_cast;
+  using std::chrono::nanoseconds;
+  Store(name, category, backend, run, duration_cast<nanoseconds>(start - origin_).count(),
+        duration_cast<nanoseconds>(end - start).count());
+}
+
+void Profiler::RecordNode(std::string_view name, const std::string* backend, uint64_t run,
+                          int64_t start_steady_ns, int64_t duration_ns) {
+  const int64_t origin_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(origin_.time_since_epoch()).count();
+  Store(&names_->Intern(name), &kNodeCategory, backend, run, start_steady_ns - origin_ns,
+        duration_ns);
+}
+
+void Profiler::Store(const std::string* name, const std::string* category,
+                     const std::string* backend, uint64_t run, int64_t start_ns,
+                     int64_t duration_ns) {
   const size_t slot = next_.fetch_add(1, std::memory_order_relaxed);
   if (slot >= events_.size()) {
     dropped_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  using std::chrono::duration_cast;
-  using std::chrono::nanoseconds;
   ProfileEvent& e = events_[slot];
   e.name = name;
   e.category = category;
   e.backend = backend;
   e.run = run;
   e.thread = ThreadId();
-  e.start_ns = duration_cast<nanoseconds>(start - origin_).count();
-  e.duration_ns = duration_cast<nanoseconds>(end - start).count();
-}
-
-void Profiler::RecordNode(std::string_view name, const std::string* backend, uint64_t run,
-                          int64_t start_steady_ns, int64_t duration_ns) {
-  const size_t slot = next_.fetch_add(1, std::memory_order_relaxed);
-  if (slot >= events_.size()) {
-    dropped_.fetch_add(1, std::memory_order_relaxed);
-    return;
-  }
-  ProfileEvent& e = events_[slot];
-  e.name = &names_->Intern(name);
-  e.category = &kNodeCategory;
-  e.backend = backend;
-  e.run = run;
-  e.thread = ThreadId();
-  e.start_ns =
-      start_steady_ns -
-      std::chrono::duration_cast<std::chrono::nanoseconds>(origin_.time_since_epoch()).count();
+  e.start_ns = start_ns;
   e.duration_ns = duration_ns;
 }
 

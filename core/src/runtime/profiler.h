@@ -52,6 +52,9 @@ class Profiler {
 
  private:
   uint32_t ThreadId();
+  // Fills the next slot of the ring, or counts the event as dropped; start_ns since origin_.
+  void Store(const std::string* name, const std::string* category, const std::string* backend,
+             uint64_t run, int64_t start_ns, int64_t duration_ns);
 
   std::vector<ProfileEvent> events_;
   std::chrono::steady_clock::time_point origin_;  // after the allocation above

@@ -28,7 +28,7 @@ constexpr int64_t kMaxTasks = int64_t{1} << 30;
 }  // namespace
 
 IntraOpPool::IntraOpPool(int threads) {
-  for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i] { work(i); });
+  for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { work(); });
 }
 
 IntraOpPool::~IntraOpPool() {
@@ -97,7 +97,7 @@ void IntraOpPool::drain() {
   }
 }
 
-void IntraOpPool::work(int) {
+void IntraOpPool::work() {
   t_in_task = true;
   uint64_t seen = generation_.load();
   for (;;) {

@@ -35,7 +35,7 @@ class IntraOpPool {
   bool try_run(int64_t tasks, TaskFn body, void* ctx);
 
  private:
-  void work(int index);
+  void work();
   void drain();
 
   std::mutex job_mu_;  // one job at a time

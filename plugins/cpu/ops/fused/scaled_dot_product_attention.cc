@@ -55,10 +55,9 @@ class SdpaKernel final : public Kernel {
  private:
   // True when every operand holds one matrix per batch index (rank >= 3, no broadcasting).
   static bool dense_batches(const MatMulPlan& p, ShapeSpan a, ShapeSpan b) {
-    const auto batch_rank = static_cast<ptrdiff_t>(p.batch_shape.size());
-    if (a.size() < 3 || b.size() < 3 || a.size() != b.size()) return false;
+    if (p.batch_shape.empty() || a.size() < 3 || a.size() != b.size()) return false;
     return std::ranges::equal(a.first(a.size() - 2), p.batch_shape) &&
-           std::ranges::equal(b.first(b.size() - 2), p.batch_shape) && batch_rank > 0;
+           std::ranges::equal(b.first(b.size() - 2), p.batch_shape);
   }
 
   bool run_per_head(KernelContext& ctx, const MatMulPlan& qk) const {
