@@ -24,22 +24,14 @@ soname=$(readelf -d "$prefix/lib/libinfer.so" | sed -n 's/.*SONAME.*\[\(.*\)\]/\
 [[ $soname == libinfer.so.0 ]] || fail "soname is '$soname', expected libinfer.so.0"
 if ls "$prefix"/lib/infer/plugins | grep -q fake; then fail "test plugins were installed"; fi
 
-# find_package(infer) from a project outside the tree.
-"$cmake" -S "$src/examples/c_api_consumer" -B "$work/consumer" -G Ninja \
-  -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release >/dev/null
-"$cmake" --build "$work/consumer" >/dev/null
-out=$("$work/consumer/run_model" "$prefix/lib/infer/plugins" "$src/examples/models/small_cnn.onnx" \
-      2 3 32 32)
-grep -q "^probs: 2 10$" <<<"$out" || fail "find_package consumer printed: $out"
-
-# pkg-config, with a plain compiler line.
-cflags_libs=$(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs infer)
-cc -std=c11 "$src/examples/c_api_consumer/run_model.c" $cflags_libs -Wl,-rpath,"$prefix/lib" \
-  -o "$work/run_model_pc"
-"$work/run_model_pc" "$prefix/lib/infer/plugins" "$src/examples/models/mlp.onnx" 1 16 |
-  grep -q "^probs: 1 10$" || fail "pkg-config consumer failed"
-
 # The installed app finds the installed plugins without --plugins.
 "$prefix/bin/infer-run" "$src/examples/models/mlp.onnx" --dim batch=1 >/dev/null ||
   fail "installed infer-run could not run without --plugins"
+
+# Each check_*.sh beside this script builds one example out of tree against the prefix.
+export INSTALL_PREFIX=$prefix INSTALL_WORK=$work INSTALL_SRC=$src INSTALL_CMAKE=$cmake
+for check in "$(dirname "$0")"/check_*.sh; do
+  echo "install_test: $(basename "$check")"
+  bash "$check" || fail "$(basename "$check") failed"
+done
 echo "install_test: ok ($prefix)"
