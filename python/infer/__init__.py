@@ -4,12 +4,25 @@
     sess = infer.InferenceSession("model.onnx", backends=["cpu"])
     (y,) = sess.run(None, {sess.get_inputs()[0].name: x})
 
-libinfer.so is found through load_library(path), else $INFER_LIBRARY, else
-the repository's build/lib.
+ctypes over libinfer.so's C API; importing loads nothing. libinfer.so and its
+plugin folder are found on first use (see _locate.py and README.md), or
+given with load_library(path) and plugins=... .
 """
 
-from ._capi import InferError, load_library
-from .session import Environment, InferenceSession, NodeArg, get_environment, version
+from ._capi import library_path, load_library
+from ._errors import (AbiMismatch, FailedPrecondition, InferError, Internal, InvalidArgument,
+                      InvalidModel, NoSuchFile, NotFound, OutOfRange, ResourceExhausted,
+                      Unavailable, Unimplemented)
+from .session import (Environment, GraphOptimizationLevel, InferenceSession, NodeArg,
+                      PluginInfo, ProfileEvent, SessionOptions, get_available_providers,
+                      get_environment, version)
 
-__all__ = ["Environment", "InferError", "InferenceSession", "NodeArg", "get_environment",
-           "load_library", "version"]
+__version__ = "0.1.0"
+
+__all__ = [
+    "AbiMismatch", "Environment", "FailedPrecondition", "GraphOptimizationLevel",
+    "InferError", "InferenceSession", "Internal", "InvalidArgument", "InvalidModel",
+    "NoSuchFile", "NodeArg", "NotFound", "OutOfRange", "PluginInfo", "ProfileEvent",
+    "ResourceExhausted", "SessionOptions", "Unavailable", "Unimplemented",
+    "get_available_providers", "get_environment", "library_path", "load_library", "version",
+]

@@ -9,30 +9,18 @@ from __future__ import annotations
 
 import ctypes
 import os
-from ctypes import POINTER, c_char_p, c_int, c_int32, c_int64, c_size_t, c_uint32, c_void_p
+import threading
+from ctypes import (POINTER, c_char_p, c_int, c_int32, c_int64, c_size_t, c_uint32, c_uint64,
+                    c_void_p)
 from pathlib import Path
 
 import numpy as np
 
-# infer_status_code (plugin_api.h).
-INVALID_ARGUMENT = 1
-UNIMPLEMENTED = 4
+from . import _locate
+from ._errors import InferError, NoSuchFile, Unimplemented, error_for  # noqa: F401 (InferError: old imports)
 
 RANK_UNKNOWN = ctypes.c_size_t(-1).value  # INFER_RANK_UNKNOWN
-
-
-class InferError(RuntimeError):
-    """An error from the engine (or from the binding, with the same codes).
-
-    .code is the infer_status_code, .code_name its name (e.g. "NOT_FOUND"),
-    .message the engine's message.
-    """
-
-    def __init__(self, code: int, message: str, code_name: str | None = None):
-        self.code = code
-        self.code_name = code_name or str(code)
-        self.message = message
-        super().__init__(f"{self.code_name}: {message}")
+PLUGIN_BACKEND = 1 << 1  # INFER_PLUGIN_BACKEND
 
 
 # ---- dtypes -----------------------------------------------------------------
@@ -69,22 +57,19 @@ DTYPES: dict[int, tuple[str, np.dtype | None]] = {
     20: ("float8e5m2fnuz", _ml_dtype("float8_e5m2fnuz")),
 }
 _FROM_NUMPY = {dt: code for code, (_, dt) in DTYPES.items() if dt is not None}
+DTYPE_BY_NAME = {f"tensor({name})": dt for name, dt in DTYPES.values() if dt is not None}
 
 
-def dtype_from_numpy(dt: np.dtype) -> int:
-    code = _FROM_NUMPY.get(np.dtype(dt))
-    if code is None:
-        raise InferError(INVALID_ARGUMENT, f"numpy dtype {dt} has no engine dtype",
-                         "INVALID_ARGUMENT")
-    return code
+def dtype_from_numpy(dt: np.dtype) -> int | None:
+    """The engine dtype for a numpy dtype, or None where the engine has none."""
+    return _FROM_NUMPY.get(np.dtype(dt))
 
 
 def dtype_to_numpy(code: int) -> np.dtype:
     name, dt = DTYPES.get(code, (f"dtype {code}", None))
     if dt is None:
         hint = " (install ml_dtypes)" if code in (16, 17, 18, 19, 20) else ""
-        raise InferError(UNIMPLEMENTED, f"{name} tensors have no numpy dtype{hint}",
-                         "UNIMPLEMENTED")
+        raise Unimplemented(f"{name} tensors have no numpy dtype{hint}")
     return dt
 
 
@@ -117,6 +102,22 @@ class PluginRecord(ctypes.Structure):
     ]
 
 
+class ProfileEvent(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("name", c_char_p),
+        ("category", c_char_p),
+        ("backend", c_char_p),
+        ("run", c_uint64),
+        ("thread", c_uint32),
+        ("start_ns", c_int64),
+        ("duration_ns", c_int64),
+    ]
+
+
+PROFILE_EVENT_FN = ctypes.CFUNCTYPE(None, POINTER(ProfileEvent), c_void_p)
+
+
 def new_struct(cls):
     s = cls()
     s.struct_size = ctypes.sizeof(cls)
@@ -124,9 +125,10 @@ def new_struct(cls):
 
 
 # ---- the library ----------------------------------------------------------------
-_REPO_LIB = Path(__file__).resolve().parents[2] / "build" / "lib" / "libinfer.so"
 _lib: ctypes.CDLL | None = None
+_found: _locate.Candidate | None = None  # where it came from
 _lib_path: Path | None = None
+_load_lock = threading.Lock()
 
 
 def _check_status(status, func, args):
@@ -135,7 +137,7 @@ def _check_status(status, func, args):
         message = _lib.infer_status_get_message(status).decode(errors="replace")
         name = _lib.infer_status_code_name(code).decode()
         _lib.infer_status_release(status)
-        raise InferError(code, message, name)
+        raise error_for(code, message, name)
     return args
 
 
@@ -173,6 +175,10 @@ _SIGNATURES = {
     "infer_session_placement_report": ([_P], c_char_p),
     "infer_session_optimization_report": ([_P], c_char_p),
     "infer_session_node_count": ([_P], c_size_t),
+    "infer_session_profile_start": ([_P, c_size_t], "status"),
+    "infer_session_profile_stop": ([_P], "status"),
+    "infer_session_profile_drain": ([_P, PROFILE_EVENT_FN, c_void_p, POINTER(c_size_t)],
+                                    "status"),
     "infer_session_run": ([_P, POINTER(c_char_p), POINTER(_P), c_size_t, POINTER(c_char_p),
                            c_size_t, POINTER(_P)], "status"),
     "infer_tensor_create": ([c_int, POINTER(c_int64), c_size_t, POINTER(_P)], "status"),
@@ -190,16 +196,36 @@ _SIGNATURES = {
 
 
 def load_library(path: str | os.PathLike | None = None) -> ctypes.CDLL:
-    """Loads libinfer.so once: from `path`, else $INFER_LIBRARY, else the
-    repository's build/lib. Later calls return the loaded library."""
-    global _lib, _lib_path
-    if _lib is not None:
-        return _lib
-    path = path or os.environ.get("INFER_LIBRARY") or _REPO_LIB
-    if not Path(path).exists():
-        raise InferError(3, f"libinfer.so not found at '{path}' (build the project, or set "
-                            "INFER_LIBRARY)", "NOT_FOUND")
-    lib = ctypes.CDLL(str(path))
+    """Loads libinfer.so once: from `path`, else from the first place of
+    _locate.candidates() that has it. Later calls return the loaded library."""
+    global _lib, _found, _lib_path
+    with _load_lock:
+        if _lib is not None:
+            return _lib
+        tried: list[str] = []
+        if path is not None:
+            places = [_locate.Candidate("load_library()", os.fspath(path))]
+        else:
+            places = _locate.candidates(tried)
+        for place in places:
+            file = place.file()
+            if file is None:
+                if place.how in ("load_library()", "$INFER_LIBRARY"):  # asked for: no fallback
+                    raise NoSuchFile(f"libinfer.so not found at '{place.where}' ({place.how})")
+                tried.append(f"{place.how}: {place.where}: no {' or '.join(_locate.LIBRARY_NAMES)}")
+                continue
+            try:
+                lib = ctypes.CDLL(file)
+            except OSError as e:
+                raise NoSuchFile(f"cannot load {file} ({place.how}): {e}") from None
+            _declare(lib)
+            _lib, _found = lib, place
+            _lib_path = _locate.loaded_path(lib.infer_version_string) or Path(file)
+            return lib
+        raise _locate.not_found(tried)
+
+
+def _declare(lib: ctypes.CDLL) -> None:
     for name, (argtypes, restype) in _SIGNATURES.items():
         fn = getattr(lib, name)
         fn.argtypes = argtypes
@@ -208,11 +234,23 @@ def load_library(path: str | os.PathLike | None = None) -> ctypes.CDLL:
             fn.errcheck = _check_status
         else:
             fn.restype = restype
-    _lib, _lib_path = lib, Path(path).resolve()
-    return lib
 
 
 def library_path() -> Path:
     """Where the loaded libinfer.so lives (loading it if needed)."""
     load_library()
     return _lib_path
+
+
+def default_plugin_dir() -> Path | None:
+    """The plugin folder that goes with the loaded library; None when there is
+    none and $INFER_PLUGIN_PATH is set (the engine scans that itself)."""
+    load_library()
+    searched = ([_found.plugins] if _found.plugins else []) + \
+        _locate.plugin_dirs_beside(_lib_path)
+    for folder in searched:
+        if folder.is_dir():
+            return folder
+    if os.environ.get("INFER_PLUGIN_PATH"):
+        return None
+    raise _locate.no_plugin_folder(_lib_path, searched)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import ctypes
+import datetime
+import enum
+import json
 import os
 import threading
-from ctypes import c_char_p, c_int64, c_void_p
+from ctypes import c_char_p, c_int64, c_size_t, c_void_p
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -13,10 +18,12 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from . import _capi
-from ._capi import DTYPES, InferError
+from ._capi import DTYPES
+from ._errors import InvalidArgument, NoSuchFile, NotFound
 
 
 def version() -> str:
+    """The engine's version string."""
     return _capi.load_library().infer_version_string().decode()
 
 
@@ -24,40 +31,82 @@ def _text(b: bytes | None) -> str | None:
     return None if b is None else b.decode(errors="replace")
 
 
+@contextlib.contextmanager
+def _missing_path_errors(paths):
+    """A NOT_FOUND from the engine about a path that really does not exist
+    becomes NoSuchFile (a FileNotFoundError), with the engine's message."""
+    try:
+        yield
+    except NotFound as err:
+        if not isinstance(err, NoSuchFile) and any(not os.path.exists(p) for p in paths):
+            raise NoSuchFile(err.message) from None
+        raise
+
+
+# ---- plugins ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class PluginInfo:
+    """One plugin file the engine tried; `error` says why when `loaded` is False
+    (a plugin whose device is absent here has a name, loaded False and a
+    score_reason)."""
+
+    path: str
+    name: str | None
+    vendor: str | None
+    version: str | None
+    kinds: int  # infer_plugin_kind bits
+    abi_major: int
+    abi_minor: int
+    score: int
+    score_reason: str | None
+    loaded: bool
+    error: str | None
+
+    @property
+    def is_backend(self) -> bool:
+        return bool(self.kinds & _capi.PLUGIN_BACKEND)
+
+
+def _plugin_dirs(plugins) -> bytes | None:
+    """':'-joined folders; by default the one that goes with libinfer.so."""
+    if plugins is None:
+        default = _capi.default_plugin_dir()
+        return None if default is None else os.fsencode(default)
+    if isinstance(plugins, (str, os.PathLike)):
+        plugins = [plugins]
+    return b":".join(os.fsencode(os.fspath(p)) for p in plugins)
+
+
 class Environment:
-    """Loaded plugins (an infer_env). Shared by the sessions that use it."""
+    """Loaded plugins (an infer_env), shared by the sessions that use it.
+    Folders in $INFER_PLUGIN_PATH are loaded as well."""
 
     def __init__(self, plugins: str | os.PathLike | Sequence | None = None):
-        lib = _capi.load_library()
-        self._lib = lib
+        self._lib = _capi.load_library()
         self._handle = c_void_p()
-        lib.infer_env_create(_plugin_dirs(plugins), ctypes.byref(self._handle))
+        dirs = _plugin_dirs(plugins)
+        with _missing_path_errors(os.fsdecode(dirs).split(":") if dirs else []):
+            self._lib.infer_env_create(dirs, ctypes.byref(self._handle))
 
-    def plugins(self) -> list[dict]:
-        """Every plugin file tried, failed ones included (with 'error')."""
-        records = []
+    def plugins(self) -> list[PluginInfo]:
+        """Every plugin file tried, in load order, failed ones included."""
+        infos = []
         for i in range(self._lib.infer_env_plugin_count(self._handle)):
             rec = _capi.new_struct(_capi.PluginRecord)
             self._lib.infer_env_plugin_get(self._handle, i, ctypes.byref(rec))
-            records.append({f: (_text(v) if isinstance(v, bytes) else v)
-                            for f, v in ((f, getattr(rec, f)) for f, _ in rec._fields_)
-                            if f != "struct_size"})
-        return records
+            infos.append(PluginInfo(
+                _text(rec.path), _text(rec.name), _text(rec.vendor), _text(rec.version),
+                rec.kinds, rec.abi_major, rec.abi_minor, rec.score, _text(rec.score_reason),
+                bool(rec.loaded), _text(rec.error)))
+        return infos
+
+    def load_errors(self) -> dict[str, str]:
+        """{path: reason} for each plugin file that failed to load."""
+        return {p.path: p.error for p in self.plugins() if not p.loaded and p.error}
 
     def __del__(self):
         if getattr(self, "_handle", None):
             self._lib.infer_env_release(self._handle)
-
-
-def _plugin_dirs(plugins) -> bytes | None:
-    """':'-joined folders; by default build/plugins beside the library's lib/
-    (as infer-run looks beside its bin/). INFER_PLUGIN_PATH is added by the core."""
-    if plugins is None:
-        default = _capi.library_path().parent.parent / "plugins"
-        return str(default).encode() if default.is_dir() else None
-    if isinstance(plugins, (str, os.PathLike)):
-        plugins = [plugins]
-    return ":".join(os.fspath(p) for p in plugins).encode()
 
 
 _envs: dict[bytes | None, Environment] = {}
@@ -73,6 +122,101 @@ def get_environment(plugins=None) -> Environment:
         return _envs[key]
 
 
+def get_available_providers(plugins=None) -> list[str]:
+    """Names of the backends that loaded and can run here, like
+    onnxruntime.get_available_providers() (these are what backends=[...] takes)."""
+    return [p.name for p in get_environment(plugins).plugins() if p.is_backend and p.loaded]
+
+
+# ---- options ----------------------------------------------------------------------
+class GraphOptimizationLevel(enum.IntEnum):
+    """onnxruntime.GraphOptimizationLevel; the engine's levels are 0..3."""
+
+    ORT_DISABLE_ALL = 0
+    ORT_ENABLE_BASIC = 1
+    ORT_ENABLE_EXTENDED = 2
+    ORT_ENABLE_LAYOUT = 3
+    ORT_ENABLE_ALL = 99
+
+
+class SessionOptions:
+    """Like onnxruntime.SessionOptions, for the options the engine has.
+
+    graph_optimization_level: GraphOptimizationLevel or 0..3 (ORT_ENABLE_ALL is 3).
+    optimized_model_filepath: write the optimised graph there (infer's format).
+    inter_op_num_threads: > 1 runs independent partitions side by side.
+    intra_op_num_threads: threads of the cpu backend (its option cpu.threads).
+    enable_profiling / profile_file_prefix: as ORT; end_profiling() writes the trace.
+    add_session_config_entry(key, value): any engine or plugin option, e.g.
+        "placement.fallback" = "error" or "npu_sim.sram_kib" = "512".
+    add_free_dimension_override_by_name(symbol, value): fixes a symbolic dim.
+    """
+
+    def __init__(self):
+        self.graph_optimization_level: int = GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.optimized_model_filepath: str = ""
+        self.inter_op_num_threads: int = 0
+        self.intra_op_num_threads: int = 0
+        self.enable_profiling: bool = False
+        self.profile_file_prefix: str = "infer_profile"
+        self._config: dict[str, str] = {}
+        self._dims: dict[str, int] = {}
+
+    def add_session_config_entry(self, key: str, value: str) -> None:
+        self._config[str(key)] = str(value)
+
+    def get_session_config_entry(self, key: str) -> str:
+        if key not in self._config:
+            raise InvalidArgument(f"session config entry '{key}' is not set")
+        return self._config[key]
+
+    def add_free_dimension_override_by_name(self, dim_name: str, dim_value: int) -> None:
+        self._dims[str(dim_name)] = int(dim_value)
+
+    def _entries(self) -> dict[str, str]:
+        """The config entries, with the thread counts as the engine's keys."""
+        entries = dict(self._config)
+        if self.inter_op_num_threads > 0:
+            entries.setdefault("session.inter_op_threads", str(self.inter_op_num_threads))
+        if self.intra_op_num_threads > 0:
+            entries.setdefault("cpu.threads", str(self.intra_op_num_threads))
+        return entries
+
+    def _create(self, lib, backends: str | None) -> c_void_p:
+        """An infer_session_options for these options; the caller releases it."""
+        opts = c_void_p()
+        lib.infer_session_options_create(ctypes.byref(opts))
+        try:
+            if backends:
+                lib.infer_session_options_set_backends(opts, backends.encode())
+            level = int(self.graph_optimization_level)
+            level = 3 if level == GraphOptimizationLevel.ORT_ENABLE_ALL else level
+            lib.infer_session_options_set_optimization_level(opts, level)
+            if self.optimized_model_filepath:
+                lib.infer_session_options_set_optimized_model_path(
+                    opts, os.fsencode(os.fspath(self.optimized_model_filepath)))
+            for symbol, value in self._dims.items():
+                lib.infer_session_options_set_dim(opts, symbol.encode(), value)
+            for key, value in self._entries().items():
+                lib.infer_session_options_set_config(opts, key.encode(), value.encode())
+        except BaseException:
+            lib.infer_session_options_release(opts)
+            raise
+        return opts
+
+
+def _backend_order(backends, providers) -> str | None:
+    """backends=["npu_sim", "cpu"] or "npu_sim,cpu"; or ORT's providers, where
+    "CPUExecutionProvider" means the backend "cpu"."""
+    if backends is None and providers is not None:
+        backends = [p[0] if isinstance(p, tuple) else p for p in providers]  # (name, options)
+        backends = [p.removesuffix("ExecutionProvider").lower() for p in backends]
+    if backends is None or isinstance(backends, str):
+        return backends
+    return ",".join(backends)
+
+
+# ---- inputs and outputs -----------------------------------------------------------
 @dataclass(frozen=True)
 class NodeArg:
     """Like onnxruntime.NodeArg: shape holds ints, symbol strings, or None for
@@ -83,67 +227,113 @@ class NodeArg:
     shape: list | None
 
 
+@dataclass(frozen=True)
+class ProfileEvent:
+    """One profiled step: a partition, a copy between backends, or an operator."""
+
+    name: str
+    category: str  # "partition", "copy" or "node"
+    backend: str
+    run: int
+    thread: int
+    start_ns: int
+    duration_ns: int
+
+
+class _TensorBuffer:
+    """Owns one output tensor of the engine. numpy arrays made from it have it
+    as their base, so the tensor is released when the last array goes."""
+
+    def __init__(self, lib, handle: int, shape: tuple, dtype: np.dtype):
+        self._handle = handle
+        self._release = lib.infer_tensor_release  # kept: the module may be gone at exit
+        self.__array_interface__ = {"version": 3, "shape": shape, "typestr": dtype.str,
+                                    "data": (lib.infer_tensor_data(handle), False)}
+
+    def __del__(self):
+        self._release(self._handle)
+
+
+def _output_array(lib, handle: int, inputs: list[np.ndarray]) -> np.ndarray:
+    """The output as a numpy array over the engine's memory (no copy). An output
+    that is an input passed through lies in the caller's array: that one is
+    copied, as the array may go away before the output does."""
+    try:
+        dtype = _capi.dtype_to_numpy(lib.infer_tensor_dtype(handle))
+        dims = lib.infer_tensor_shape(handle)
+        shape = tuple(dims[k] for k in range(lib.infer_tensor_rank(handle)))
+        nbytes = lib.infer_tensor_byte_size(handle)
+        if nbytes != int(np.prod(shape, dtype=np.int64)) * dtype.itemsize:
+            raise _capi.error_for(10, f"output holds {nbytes} bytes, not the "
+                                      f"{dtype}{list(shape)} it claims")
+        if nbytes == 0:
+            return np.empty(shape, dtype)
+        data = lib.infer_tensor_data(handle)
+        if any(a.ctypes.data <= data < a.ctypes.data + a.nbytes for a in inputs):
+            view = (ctypes.c_char * nbytes).from_address(data)
+            return np.frombuffer(view, dtype).reshape(shape).copy()
+    except BaseException:
+        lib.infer_tensor_release(handle)
+        raise
+    # The buffer's typestr cannot say bfloat16 or float8 (ml_dtypes): view as the real type.
+    array = np.asarray(_TensorBuffer(lib, handle, shape, dtype))
+    return array if array.dtype == dtype else array.view(dtype)
+
+
 class InferenceSession:
     """A model loaded for inference, like onnxruntime.InferenceSession.
 
-    path_or_bytes: a model file path, or the model's bytes (ONNX).
-    backends: priority list, e.g. ["cpu"] or "npu_sim,cpu" (default: the core's).
-    plugins: plugin folder(s) (default: build/plugins beside libinfer.so).
-    dims: values for symbolic dims, e.g. {"batch": 8}.
-    config: key/value options for plugins, e.g. {"cpu.threads": "2"}.
-    optimization_level: 0 none, 1 basic, 2 extended, 3 layout (default: 3).
-    optimized_model_path: also write the optimised graph there (infer's format).
+    path_or_bytes: a model file (ONNX, or infer's optimised format), or its bytes.
+    sess_options: SessionOptions (graph optimisation level, config entries...).
+    providers: ORT's names also work ("CPUExecutionProvider" is the "cpu" backend).
+    backends: priority list, e.g. ["cpu"] or "npu_sim,cpu" (default: the engine's).
+    plugins: plugin folder(s) (default: the one that goes with libinfer.so).
+    dims, config, optimization_level, optimized_model_path: shortcuts for the
+    SessionOptions settings of the same meaning (they win over sess_options).
     """
 
-    def __init__(self, path_or_bytes, backends=None, plugins=None, dims=None, config=None,
-                 optimization_level=None, optimized_model_path=None):
+    def __init__(self, path_or_bytes, sess_options: SessionOptions | None = None,
+                 providers: Sequence | None = None, *, backends=None, plugins=None,
+                 dims: Mapping[str, int] | None = None, config: Mapping[str, str] | None = None,
+                 optimization_level: int | None = None, optimized_model_path=None):
         self._lib = _capi.load_library()
         self._env = get_environment(plugins)  # kept: the session needs its plugins loaded
         self._handle = c_void_p()
-        opts = self._make_options(backends, dims, config)
-        try:
-            if optimization_level is not None:
-                self._lib.infer_session_options_set_optimization_level(opts,
-                                                                       int(optimization_level))
-            if optimized_model_path is not None:
-                self._lib.infer_session_options_set_optimized_model_path(
-                    opts, os.fsencode(os.fspath(optimized_model_path)))
-        except BaseException:
-            self._lib.infer_session_options_release(opts)
-            raise
-        try:
-            out = ctypes.byref(self._handle)
-            if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
-                data = bytes(path_or_bytes)
-                self._lib.infer_session_create_from_bytes(self._env._handle, data, len(data),
-                                                          b"onnx", opts, out)
-            else:
-                path = os.fsencode(os.fspath(path_or_bytes))
-                self._lib.infer_session_create(self._env._handle, path, opts, out)
-        finally:
-            self._lib.infer_session_options_release(opts)
+        self._options = copy.deepcopy(sess_options) if sess_options else SessionOptions()
+        for symbol, value in (dims or {}).items():
+            self._options.add_free_dimension_override_by_name(symbol, value)
+        for key, value in (config or {}).items():
+            self._options.add_session_config_entry(key, value)
+        if optimization_level is not None:
+            self._options.graph_optimization_level = optimization_level
+        if optimized_model_path is not None:
+            self._options.optimized_model_filepath = optimized_model_path
+        self._backends = _backend_order(backends, providers)
+        self._create(path_or_bytes)
         self._inputs = self._describe(self._lib.infer_session_input_count,
                                       self._lib.infer_session_input_desc)
         self._outputs = self._describe(self._lib.infer_session_output_count,
                                        self._lib.infer_session_output_desc)
+        self._profile_lock = threading.Lock()
+        self._profiling = False
+        if self._options.enable_profiling:
+            self.start_profiling()
 
-    def _make_options(self, backends, dims, config) -> c_void_p:
-        opts = c_void_p()
-        self._lib.infer_session_options_create(ctypes.byref(opts))
+    def _create(self, path_or_bytes) -> None:
+        lib, out = self._lib, ctypes.byref(self._handle)
+        opts = self._options._create(lib, self._backends)
         try:
-            if backends is not None:
-                if not isinstance(backends, str):
-                    backends = ",".join(backends)
-                self._lib.infer_session_options_set_backends(opts, backends.encode())
-            for symbol, value in (dims or {}).items():
-                self._lib.infer_session_options_set_dim(opts, symbol.encode(), int(value))
-            for key, value in (config or {}).items():
-                self._lib.infer_session_options_set_config(opts, key.encode(),
-                                                           str(value).encode())
-        except BaseException:
-            self._lib.infer_session_options_release(opts)
-            raise
-        return opts
+            if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
+                data = bytes(path_or_bytes)
+                # No format: the frontends recognise the bytes (ONNX or infer's own).
+                lib.infer_session_create_from_bytes(self._env._handle, data, len(data), None,
+                                                    opts, out)
+            else:
+                path = os.fspath(path_or_bytes)
+                with _missing_path_errors([path]):
+                    lib.infer_session_create(self._env._handle, os.fsencode(path), opts, out)
+        finally:
+            lib.infer_session_options_release(opts)
 
     def _describe(self, count_fn, desc_fn) -> list[NodeArg]:
         args = []
@@ -158,13 +348,25 @@ class InferenceSession:
             args.append(NodeArg(_text(d.name), f"tensor({type_name})", shape))
         return args
 
+    # ---- ORT's accessors ----
     def get_inputs(self) -> list[NodeArg]:
         return list(self._inputs)
 
     def get_outputs(self) -> list[NodeArg]:
         return list(self._outputs)
 
+    def get_session_options(self) -> SessionOptions:
+        return copy.deepcopy(self._options)
+
+    def get_providers(self) -> list[str]:
+        """The backend order asked for, or every available backend by default."""
+        if self._backends:
+            return self._backends.split(",")
+        return [p.name for p in self._env.plugins() if p.is_backend and p.loaded]
+
+    # ---- the engine's own reports ----
     def placement_report(self) -> str:
+        """Partitions per backend, copies between them, refused nodes, times."""
         return _text(self._lib.infer_session_placement_report(self._handle))
 
     def optimization_report(self) -> str:
@@ -175,34 +377,103 @@ class InferenceSession:
         """Operators in the optimised graph this session runs."""
         return int(self._lib.infer_session_node_count(self._handle))
 
-    def run(self, output_names: Sequence[str] | None,
-            input_feed: Mapping[str, np.ndarray]) -> list[np.ndarray]:
+    def plugins(self) -> list[PluginInfo]:
+        """The plugins of this session's environment, failed ones included."""
+        return self._env.plugins()
+
+    # ---- running ----
+    def _input_array(self, name: str, value) -> np.ndarray:
+        """The array the engine reads in place; raises for what it cannot read."""
+        declared = next((a for a in self._inputs if a.name == name), None)
+        expected = declared.type if declared else "?"
+        if not isinstance(value, np.ndarray):  # a scalar or list: made the declared type
+            want = _capi.DTYPE_BY_NAME.get(expected)
+            value = np.asarray(value, dtype=None if isinstance(value, np.generic) else want)
+        if _capi.dtype_from_numpy(value.dtype) is None:
+            raise InvalidArgument(f"input '{name}': numpy dtype {value.dtype} has no engine "
+                                  f"type (expected {expected})")
+        if not value.flags.c_contiguous:
+            raise InvalidArgument(f"input '{name}': the array is not C-contiguous (strides "
+                                  f"{value.strides}); pass numpy.ascontiguousarray(x)")
+        if not value.flags.aligned:
+            raise InvalidArgument(f"input '{name}': the array's data is not aligned to its "
+                                  "dtype; pass numpy.require(x, requirements='CA')")
+        return value
+
+    def run(self, output_names: Sequence[str] | None, input_feed: Mapping[str, object],
+            run_options=None) -> list[np.ndarray]:
         """Runs the model; returns the named outputs (all when output_names is
-        None or empty) as numpy arrays that own their data."""
+        None or empty) as numpy arrays over the engine's memory. Inputs must be
+        C-contiguous arrays of the declared dtype; they are read in place.
+        Safe to call from several threads at once."""
+        if run_options is not None:
+            raise InvalidArgument("run_options are not supported")
         lib = self._lib
-        names = list(output_names or [o.name for o in self._outputs])
-        arrays, in_tensors = [], []
+        names = list(output_names or [])
+        arrays = [self._input_array(n, v) for n, v in input_feed.items()]
+        in_tensors = []
+        out_ptrs = (c_void_p * (len(names) or len(self._outputs)))()
         try:
-            for value in input_feed.values():
-                # Not np.ascontiguousarray: it turns 0-d scalars into shape [1].
-                arr = np.asarray(value, order="C")
-                arrays.append(arr)  # the engine reads it in place: keep it alive
+            for arr in arrays:
                 in_tensors.append(_wrap(lib, arr))
-            in_names = (c_char_p * len(input_feed))(*(n.encode() for n in input_feed))
-            in_ptrs = (c_void_p * len(in_tensors))(*in_tensors)
-            out_names = (c_char_p * len(names))(*(n.encode() for n in names))
-            out_ptrs = (c_void_p * len(names))()
-            try:
-                lib.infer_session_run(self._handle, in_names, in_ptrs, len(in_tensors),
-                                      out_names, len(names), out_ptrs)
-                return [_to_numpy(lib, t) for t in out_ptrs]
-            finally:
-                for t in out_ptrs:
-                    if t:
-                        lib.infer_tensor_release(t)
+            in_names = (c_char_p * len(arrays))(*(n.encode() for n in input_feed))
+            in_ptrs = (c_void_p * len(arrays))(*in_tensors)
+            out_names = (c_char_p * len(names))(*(n.encode() for n in names)) if names else None
+            lib.infer_session_run(self._handle, in_names, in_ptrs, len(arrays), out_names,
+                                  len(names), out_ptrs)
         finally:
             for t in in_tensors:
                 lib.infer_tensor_release(t)
+        results = []
+        try:
+            for k, t in enumerate(out_ptrs):
+                out_ptrs[k] = None  # owned by the array (or released) from here on
+                results.append(_output_array(lib, t, arrays))
+        finally:
+            for t in out_ptrs:
+                if t:
+                    lib.infer_tensor_release(t)
+        return results
+
+    # ---- profiling ----
+    def start_profiling(self, max_events: int = 1 << 20) -> None:
+        """Records every step (partition, copy, operator) of the runs from now on."""
+        with self._profile_lock:
+            self._lib.infer_session_profile_start(self._handle, max_events)
+            self._profiling = True
+
+    def stop_profiling(self) -> tuple[list[ProfileEvent], int]:
+        """Stops recording; returns the events (completion order) and how many
+        did not fit in max_events. Runs still in flight must have returned."""
+        with self._profile_lock:
+            self._lib.infer_session_profile_stop(self._handle)
+            self._profiling = False
+            events: list[ProfileEvent] = []
+
+            def take(ev, _user):
+                e = ev.contents
+                events.append(ProfileEvent(_text(e.name), _text(e.category), _text(e.backend),
+                                           e.run, e.thread, e.start_ns, e.duration_ns))
+
+            dropped = c_size_t()
+            self._lib.infer_session_profile_drain(self._handle, _capi.PROFILE_EVENT_FN(take),
+                                                  None, ctypes.byref(dropped))
+            return events, dropped.value
+
+    def end_profiling(self) -> str:
+        """As ORT: stops profiling and writes a Chrome trace (open it in
+        ui.perfetto.dev) named PREFIX_DATE.json; returns its path, or "" when
+        profiling was not on."""
+        if not self._profiling:
+            return ""
+        events, _ = self.stop_profiling()
+        stamp = datetime.datetime.now().strftime("%Y-%m-%d_%H-%M-%S-%f")
+        path = Path(f"{self._options.profile_file_prefix}_{stamp}.json")
+        trace = [{"name": e.name, "cat": e.category, "ph": "X", "pid": 0, "tid": e.thread,
+                  "ts": e.start_ns / 1000, "dur": e.duration_ns / 1000,
+                  "args": {"backend": e.backend, "run": e.run}} for e in events]
+        path.write_text(json.dumps(trace))
+        return str(path)
 
     def __del__(self):
         if getattr(self, "_handle", None):
@@ -210,21 +481,8 @@ class InferenceSession:
 
 
 def _wrap(lib, arr: np.ndarray) -> int:
-    code = _capi.dtype_from_numpy(arr.dtype)
     shape = (c_int64 * arr.ndim)(*arr.shape)
     out = c_void_p()
-    lib.infer_tensor_wrap(code, shape, arr.ndim, arr.ctypes.data, arr.nbytes, ctypes.byref(out))
+    lib.infer_tensor_wrap(_capi.dtype_from_numpy(arr.dtype), shape, arr.ndim, arr.ctypes.data,
+                          arr.nbytes, ctypes.byref(out))
     return out.value
-
-
-def _to_numpy(lib, tensor: int) -> np.ndarray:
-    dtype = _capi.dtype_to_numpy(lib.infer_tensor_dtype(tensor))
-    shp = lib.infer_tensor_shape(tensor)
-    arr = np.empty([shp[k] for k in range(lib.infer_tensor_rank(tensor))], dtype=dtype)
-    nbytes = lib.infer_tensor_byte_size(tensor)
-    if nbytes != arr.nbytes:
-        raise InferError(10, f"output holds {nbytes} bytes, expected {arr.nbytes} for "
-                             f"{arr.dtype}{list(arr.shape)}", "INTERNAL")
-    if nbytes:
-        ctypes.memmove(arr.ctypes.data, lib.infer_tensor_const_data(tensor), nbytes)
-    return arr
