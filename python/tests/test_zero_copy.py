@@ -1,0 +1,118 @@
+"""Inputs are read in place and outputs are numpy arrays over the engine's own
+tensors: checked at the C boundary by spying on the library's functions."""
+
+import gc
+
+import numpy as np
+import pytest
+from conftest import make_model
+from onnx import TensorProto, helper
+
+import infer
+from infer import _capi
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """Records the arguments and results of some C calls (session and arrays
+    call them through the one loaded CDLL)."""
+    lib = _capi.load_library()
+    calls = {"wrap": [], "data": [], "release": []}
+
+    def recording(name, key, keep):
+        real = getattr(lib, name)
+
+        def call(*args):
+            result = real(*args)
+            calls[key].append(keep(args, result))
+            return result
+
+        monkeypatch.setattr(lib, name, call)
+
+    recording("infer_tensor_wrap", "wrap", lambda a, r: a[3])  # the data pointer
+    recording("infer_tensor_data", "data", lambda a, r: r)
+    recording("infer_tensor_release", "release", lambda a, r: a[0])
+    return calls
+
+
+def test_inputs_are_wrapped_in_place(spy, add_model):
+    sess = infer.InferenceSession(add_model, backends=["cpu"])
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    sess.run(None, {"x": x})
+    assert spy["wrap"] == [x.ctypes.data]  # the array's own memory, no staging copy
+
+
+def test_outputs_are_views_of_engine_tensors(spy, add_model):
+    sess = infer.InferenceSession(add_model, backends=["cpu"])
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    (y,) = sess.run(None, {"x": x})
+    np.testing.assert_array_equal(y, x + 1)
+    assert not y.flags.owndata and y.flags.writeable and y.flags.c_contiguous
+    assert y.ctypes.data in spy["data"]  # the engine's buffer itself, not a copy of it
+    assert len(spy["release"]) == 1  # only the input tensor so far
+    # The output tensor is released when the last array over it goes.
+    view = y[1]
+    del y
+    gc.collect()
+    assert len(spy["release"]) == 1
+    del view
+    gc.collect()
+    assert len(spy["release"]) == 2
+
+
+def test_outputs_outlive_their_session(add_model):
+    sess = infer.InferenceSession(add_model, backends=["cpu"])
+    x = np.ones((2, 3), np.float32)
+    (y,) = sess.run(None, {"x": x})
+    del sess, x
+    gc.collect()
+    np.testing.assert_array_equal(y, np.full((2, 3), 2, np.float32))
+
+
+def test_each_run_returns_its_own_memory(add_model):
+    sess = infer.InferenceSession(add_model, backends=["cpu"])
+    (y1,) = sess.run(None, {"x": np.zeros((2, 3), np.float32)})
+    y1 += 10  # writable, and writing does not reach the engine
+    (y2,) = sess.run(None, {"x": np.zeros((2, 3), np.float32)})
+    assert not np.shares_memory(y1, y2)
+    np.testing.assert_array_equal(y1, np.full((2, 3), 11, np.float32))
+    np.testing.assert_array_equal(y2, np.ones((2, 3), np.float32))
+
+
+def test_input_passed_through_is_copied():
+    """A graph output that is a graph input lies in the caller's array: that
+    output is copied, so it stays valid when the input array goes."""
+    model = make_model([helper.make_node("Neg", ["x"], ["n"])], [("x", TensorProto.FLOAT, [3])],
+                       [("x", TensorProto.FLOAT, [3]), ("n", TensorProto.FLOAT, [3])])
+    sess = infer.InferenceSession(model, backends=["cpu"])
+    x = np.array([1, 2, 3], np.float32)
+    same, neg = sess.run(None, {"x": x})
+    assert same.flags.owndata and not np.shares_memory(same, x)
+    assert not neg.flags.owndata
+    x[:] = 0
+    np.testing.assert_array_equal(same, [1, 2, 3])
+    np.testing.assert_array_equal(neg, [-1, -2, -3])
+
+
+def test_empty_outputs():
+    model = make_model([helper.make_node("Relu", ["x"], ["y"])], [("x", TensorProto.FLOAT, ["n", 2])],
+                       [("y", TensorProto.FLOAT, ["n", 2])])
+    (y,) = infer.InferenceSession(model, backends=["cpu"]).run(None, {"x": np.zeros((0, 2),
+                                                                                   np.float32)})
+    assert y.shape == (0, 2) and y.dtype == np.float32
+
+
+@pytest.mark.xfail(strict=True, reason="infer_session_run returns a session constant as the "
+                   "output tensor itself (no copy), and the C API cannot tell which those are")
+def test_constant_output_cannot_be_changed_through_its_array():
+    w = helper.make_tensor("w", TensorProto.FLOAT, [2], [1, 2])
+    model = make_model([helper.make_node("Add", ["x", "w"], ["y"])], [("x", TensorProto.FLOAT, [2])],
+                       [("y", TensorProto.FLOAT, [2]), ("w", TensorProto.FLOAT, [2])],
+                       initializers=[w])
+    sess = infer.InferenceSession(model, backends=["cpu"])
+    x = np.zeros(2, np.float32)
+    _, w1 = sess.run(None, {"x": x})
+    w1[:] = 100
+    y2, w2 = sess.run(None, {"x": x})
+    np.testing.assert_array_equal(w2, [1, 2])
+    np.testing.assert_array_equal(y2, [1, 2])
