@@ -139,6 +139,12 @@ class GraphOptimizationLevel(enum.IntEnum):
     ORT_ENABLE_ALL = 99
 
 
+def _engine_level(level) -> int:
+    """ORT_ENABLE_ALL (ours or onnxruntime's enum) is the highest level, 3; a
+    plain number goes to the engine as it is (which refuses 99)."""
+    return 3 if getattr(level, "name", None) == "ORT_ENABLE_ALL" else int(level)
+
+
 class SessionOptions:
     """Like onnxruntime.SessionOptions, for the options the engine has.
 
@@ -189,9 +195,8 @@ class SessionOptions:
         try:
             if backends:
                 lib.infer_session_options_set_backends(opts, backends.encode())
-            level = int(self.graph_optimization_level)
-            level = 3 if level == GraphOptimizationLevel.ORT_ENABLE_ALL else level
-            lib.infer_session_options_set_optimization_level(opts, level)
+            lib.infer_session_options_set_optimization_level(
+                opts, _engine_level(self.graph_optimization_level))
             if self.optimized_model_filepath:
                 lib.infer_session_options_set_optimized_model_path(
                     opts, os.fsencode(os.fspath(self.optimized_model_filepath)))
@@ -247,7 +252,10 @@ class _TensorBuffer:
     def __init__(self, lib, handle: int, shape: tuple, dtype: np.dtype):
         self._handle = handle
         self._release = lib.infer_tensor_release  # kept: the module may be gone at exit
-        self.__array_interface__ = {"version": 3, "shape": shape, "typestr": dtype.str,
+        # numpy cannot parse the typestr of ml_dtypes' types (bfloat16, float8): raw
+        # bytes of their size, viewed as the real type by _output_array.
+        typestr = dtype.str if dtype.isbuiltin == 1 else f"|V{dtype.itemsize}"
+        self.__array_interface__ = {"version": 3, "shape": shape, "typestr": typestr,
                                     "data": (lib.infer_tensor_data(handle), False)}
 
     def __del__(self):
@@ -275,7 +283,6 @@ def _output_array(lib, handle: int, inputs: list[np.ndarray]) -> np.ndarray:
     except BaseException:
         lib.infer_tensor_release(handle)
         raise
-    # The buffer's typestr cannot say bfloat16 or float8 (ml_dtypes): view as the real type.
     array = np.asarray(_TensorBuffer(lib, handle, shape, dtype))
     return array if array.dtype == dtype else array.view(dtype)
 

@@ -116,3 +116,24 @@ def test_constant_output_cannot_be_changed_through_its_array():
     y2, w2 = sess.run(None, {"x": x})
     np.testing.assert_array_equal(w2, [1, 2])
     np.testing.assert_array_equal(y2, [1, 2])
+
+
+def test_bfloat16_and_float8_in_and_out():
+    """ml_dtypes' types (which numpy's array interface cannot name) go both ways."""
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    model = make_model([helper.make_node("Cast", ["x"], ["b"], to=TensorProto.BFLOAT16),
+                        helper.make_node("Cast", ["x"], ["f8"], to=TensorProto.FLOAT8E4M3FN),
+                        helper.make_node("Cast", ["b_in"], ["back"], to=TensorProto.FLOAT)],
+                       [("x", TensorProto.FLOAT, [4]), ("b_in", TensorProto.BFLOAT16, [4])],
+                       [("b", TensorProto.BFLOAT16, [4]), ("f8", TensorProto.FLOAT8E4M3FN, [4]),
+                        ("back", TensorProto.FLOAT, [4])], opset=19)
+    sess = infer.InferenceSession(model, backends=["cpu"])
+    assert [o.type for o in sess.get_outputs()] == \
+        ["tensor(bfloat16)", "tensor(float8e4m3fn)", "tensor(float)"]
+    x = np.array([0.5, -1.25, 3.0, 100.0], np.float32)
+    b, f8, back = sess.run(None, {"x": x, "b_in": x.astype(ml_dtypes.bfloat16)})
+    assert b.dtype == ml_dtypes.bfloat16 and f8.dtype == ml_dtypes.float8_e4m3fn
+    assert not b.flags.owndata
+    np.testing.assert_array_equal(b.astype(np.float32), x)
+    np.testing.assert_array_equal(f8.astype(np.float32), x.astype(ml_dtypes.float8_e4m3fn))
+    np.testing.assert_array_equal(back, x)
