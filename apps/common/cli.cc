@@ -3,10 +3,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 
 namespace infer::app {
-namespace fs = std::filesystem;
 
 int RunApp(const char* app, int (*app_main)(int, char**), int argc, char** argv) {
   try {
@@ -86,7 +84,9 @@ const char* SessionFlags::Help() {
          "  --exclude NODE=BACKEND  never run NODE there (repeatable; op:TYPE too)\n"
          "  --inter-op N          run up to N independent partitions side by side\n"
          "  --profile-ops         time every cpu operator (cpu.profile_ops=1); the\n"
-         "                        placement report lists the time per op type and node\n";
+         "                        placement report lists the time per op type and node\n"
+         "  --log-level LEVEL     engine and plugin messages on stderr: debug, info\n"
+         "                        (default, or INFER_LOG_LEVEL), warn or error\n";
 }
 
 bool SessionFlags::Parse(int argc, char** argv, int& i) {
@@ -116,6 +116,19 @@ bool SessionFlags::Parse(int argc, char** argv, int& i) {
     config.emplace_back("session.inter_op_threads", std::to_string(ParseInt(a, value(), 1)));
   } else if (a == "--profile-ops") {
     config.emplace_back("cpu.profile_ops", "1");
+  } else if (a == "--log-level") {
+    const std::string level = value();
+    const std::pair<const char*, infer_log_level> levels[] = {{"debug", INFER_LOG_DEBUG},
+                                                              {"info", INFER_LOG_INFO},
+                                                              {"warn", INFER_LOG_WARN},
+                                                              {"error", INFER_LOG_ERROR}};
+    log_level = -1;
+    for (const auto& [name, l] : levels) {
+      if (level == name) log_level = l;
+    }
+    if (log_level < 0) {
+      throw UsageError("--log-level must be debug, info, warn or error, got '" + level + "'");
+    }
   } else if (a == "--pin" || a == "--exclude") {
     const std::string assignment = value();
     SplitAssignment(a, assignment);  // checks the NODE=BACKEND form
@@ -148,16 +161,10 @@ std::string SessionFlags::PluginDirs(const char* app) const {
     dirs += d;
   }
   if (!dirs.empty()) return dirs;
-  // Plugins built or installed beside the program: <prefix>/bin/APP with
-  // <prefix>/plugins (build tree) or <prefix>/lib/infer/plugins (install).
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const fs::path prefix = exe.parent_path().parent_path();
-    for (const fs::path& candidate : {prefix / "plugins", prefix / "lib" / "infer" / "plugins"}) {
-      if (fs::is_directory(candidate, ec)) return candidate.string();
-    }
-  }
+  // The plugins built or installed with the libinfer this app runs with: build/plugins beside
+  // build/lib, or <prefix>/<libdir>/infer/plugins.
+  const std::string bundled = infer_env_default_plugin_dir();
+  if (!bundled.empty()) return bundled;
   if (std::getenv("INFER_PLUGIN_PATH") == nullptr) {
     throw Failure(std::string("no plugin folder found beside ") + app + "; pass --plugins DIR");
   }
@@ -165,6 +172,7 @@ std::string SessionFlags::PluginDirs(const char* app) const {
 }
 
 EnvHandle SessionFlags::CreateEnv(const std::string& dirs) const {
+  if (log_level >= 0) Check(infer_log_set_level(static_cast<infer_log_level>(log_level)));
   infer_env* env = nullptr;
   Check(infer_env_create(dirs.c_str(), &env));
   return EnvHandle(env);

@@ -78,6 +78,7 @@ struct SessionFlags {
   std::vector<std::pair<std::string, std::string>> config;
   std::string backends;
   int optimization_level = -1;  // -1: the engine's default (the highest)
+  int log_level = -1;           // infer_log_level; -1: INFER_LOG_LEVEL or info
 
   // Help text lines for these flags.
   static const char* Help();
@@ -85,8 +86,10 @@ struct SessionFlags {
   bool Parse(int argc, char** argv, int& i);
   // Adds `item` to a ';'-separated list option such as placement.pin.
   void AppendListOption(const std::string& key, const std::string& item);
-  // ':'-joined plugin folders: the given ones, else the folder beside the app.
+  // ':'-joined plugin folders: the given ones, else the bundled plugins of the libinfer the
+  // app runs with (infer_env_default_plugin_dir).
   std::string PluginDirs(const char* app) const;
+  // Sets the log level first (if given), so plugin loading follows it too.
   EnvHandle CreateEnv(const std::string& dirs) const;
   OptionsHandle CreateOptions() const;
 };

@@ -44,7 +44,8 @@ std::string Usage() {
          "  --output-dir DIR      write each output to DIR/NAME.npy\n"
          "  --report              print the optimisation passes, and after the run the\n"
          "                        placement: partitions, copies, refusals, times\n"
-         "  --list-plugins        list plugins found, and files that failed to load\n"
+         "  --list-plugins        list plugins found (kinds, version, device or format,\n"
+         "                        passes), and files that failed to load\n"
          "  -h, --help            this help\n";
 }
 
@@ -96,6 +97,21 @@ std::string KindNames(uint32_t kinds) {
   return s.empty() ? "-" : s;
 }
 
+// The passes a pass plugin registers, as "name (level N[, backend])", comma-separated.
+std::string PassesOf(const infer_env* env, const char* plugin) {
+  std::string s;
+  for (size_t i = 0; i < infer_env_pass_count(env); ++i) {
+    infer_pass_record p{};
+    p.struct_size = sizeof(p);
+    Check(infer_env_pass_get(env, i, &p));
+    if (p.plugin == nullptr || std::strcmp(p.plugin, plugin) != 0) continue;
+    if (!s.empty()) s += ", ";
+    s += std::string(p.name) + " (level " + std::to_string(p.level) +
+         (p.backend ? std::string(", ") + p.backend : std::string()) + ")";
+  }
+  return s;
+}
+
 void ListPlugins(const infer_env* env, const std::string& dirs) {
   const size_t n = infer_env_plugin_count(env);
   std::printf("plugin folders: %s\n", dirs.c_str());
@@ -105,10 +121,21 @@ void ListPlugins(const infer_env* env, const std::string& dirs) {
     r.struct_size = sizeof(r);
     Check(infer_env_plugin_get(env, i, &r));
     if (r.loaded) {
-      std::printf("  %-10s %-10s v%-8s ABI %u.%u  vendor %-8s %s\n", r.name,
+      std::string what;
+      if (r.device) what += std::string("device ") + r.device + "  ";
+      if (r.format) {
+        what += std::string("format ") + r.format +
+                (r.file_extensions ? std::string(" (") + r.file_extensions + ")" : "") + "  ";
+      }
+      std::printf("  %-10s %-10s v%-8s ABI %u.%u  vendor %-8s score %d  %s%s\n", r.name,
                   KindNames(r.kinds).c_str(), r.version ? r.version : "?", r.abi_major, r.abi_minor,
-                  r.vendor ? r.vendor : "?", r.path);
-    } else if (r.name != nullptr && r.score <= 0) {
+                  r.vendor ? r.vendor : "?", r.score, what.c_str(), r.path);
+      if (r.description) std::printf("             %s\n", r.description);
+      if (r.kinds & INFER_PLUGIN_PASS) {
+        const std::string passes = PassesOf(env, r.name);
+        if (!passes.empty()) std::printf("             passes: %s\n", passes.c_str());
+      }
+    } else if (r.unavailable) {
       // Not broken: its device is absent here.
       ++unavailable;
       std::printf("  %-10s %-10s UNAVAILABLE: %s  %s\n", r.name, KindNames(r.kinds).c_str(),
@@ -120,6 +147,15 @@ void ListPlugins(const infer_env* env, const std::string& dirs) {
   }
   std::printf("%zu plugin(s) loaded, %zu unavailable, %zu file(s) failed\n",
               n - failed - unavailable, unavailable, failed);
+  if (n > 0 && infer_env_pass_count(env) == 0) {
+    infer_pass_record p{};
+    p.struct_size = sizeof(p);
+    infer_status* st = infer_env_pass_get(env, 0, &p);
+    if (st != nullptr && infer_status_get_code(st) == INFER_FAILED_PRECONDITION) {
+      std::printf("passes: %s\n", infer_status_get_message(st));
+    }
+    infer_status_release(st);
+  }
 }
 
 std::string DimsText(const int64_t* shape, size_t rank) {
