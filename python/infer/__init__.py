@@ -9,20 +9,22 @@ plugin folder are found on first use (see _locate.py and README.md), or
 given with load_library(path) and plugins=... .
 """
 
-from ._capi import library_path, load_library
+from ._capi import api_version, library_path, load_library
 from ._errors import (AbiMismatch, FailedPrecondition, InferError, Internal, InvalidArgument,
                       InvalidModel, NoSuchFile, NotFound, OutOfRange, ResourceExhausted,
                       Unavailable, Unimplemented)
 from .session import (Environment, GraphOptimizationLevel, InferenceSession, NodeArg,
-                      PluginInfo, ProfileEvent, SessionOptions, get_available_providers,
-                      get_environment, version)
+                      PassInfo, PluginInfo, ProfileEvent, SessionOptions,
+                      get_available_providers, get_environment, get_log_level,
+                      set_default_logger_severity, set_log_level, version)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AbiMismatch", "Environment", "FailedPrecondition", "GraphOptimizationLevel",
     "InferError", "InferenceSession", "Internal", "InvalidArgument", "InvalidModel",
-    "NoSuchFile", "NodeArg", "NotFound", "OutOfRange", "PluginInfo", "ProfileEvent",
-    "ResourceExhausted", "SessionOptions", "Unavailable", "Unimplemented",
-    "get_available_providers", "get_environment", "library_path", "load_library", "version",
+    "NoSuchFile", "NodeArg", "NotFound", "OutOfRange", "PassInfo", "PluginInfo", "ProfileEvent",
+    "ResourceExhausted", "SessionOptions", "Unavailable", "Unimplemented", "api_version",
+    "get_available_providers", "get_environment", "get_log_level", "library_path",
+    "load_library", "set_default_logger_severity", "set_log_level", "version",
 ]

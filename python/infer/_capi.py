@@ -99,6 +99,23 @@ class PluginRecord(ctypes.Structure):
         ("score_reason", c_char_p),
         ("loaded", c_int),
         ("error", c_char_p),
+        # C API 0.2; an older library leaves them zero.
+        ("description", c_char_p),
+        ("device", c_char_p),
+        ("format", c_char_p),
+        ("file_extensions", c_char_p),
+        ("unavailable", c_int),
+    ]
+
+
+class PassRecord(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("name", c_char_p),
+        ("level", c_int32),
+        ("order", c_int32),
+        ("backend", c_char_p),
+        ("plugin", c_char_p),
     ]
 
 
@@ -151,10 +168,15 @@ _SIGNATURES = {
     "infer_version_string": ([], c_char_p),
     "infer_dtype_name": ([c_int], c_char_p),
     "infer_dtype_size": ([c_int], c_size_t),
+    "infer_api_version": ([POINTER(c_uint32)] * 4, None),  # 0.2
+    "infer_log_set_level": ([c_int], "status"),  # 0.2
+    "infer_log_get_level": ([], c_int),  # 0.2
     "infer_env_create": ([c_char_p, POINTER(_P)], "status"),
     "infer_env_release": ([_P], None),
     "infer_env_plugin_count": ([_P], c_size_t),
     "infer_env_plugin_get": ([_P, c_size_t, POINTER(PluginRecord)], "status"),
+    "infer_env_pass_count": ([_P], c_size_t),  # 0.2
+    "infer_env_pass_get": ([_P, c_size_t, POINTER(PassRecord)], "status"),  # 0.2
     "infer_session_options_create": ([POINTER(_P)], "status"),
     "infer_session_options_release": ([_P], None),
     "infer_session_options_set_backends": ([_P, c_char_p], "status"),
@@ -227,13 +249,34 @@ def load_library(path: str | os.PathLike | None = None) -> ctypes.CDLL:
 
 def _declare(lib: ctypes.CDLL) -> None:
     for name, (argtypes, restype) in _SIGNATURES.items():
-        fn = getattr(lib, name)
+        fn = getattr(lib, name, None)
+        if fn is None:  # added in a later C API minor than this library's: see require()
+            continue
         fn.argtypes = argtypes
         if restype == "status":
             fn.restype = c_void_p
             fn.errcheck = _check_status
         else:
             fn.restype = restype
+
+
+def api_version() -> tuple[int, int]:
+    """The loaded library's C API version (INFER_API_VERSION_MAJOR, _MINOR)."""
+    lib = load_library()
+    if not hasattr(lib, "infer_api_version"):
+        return (0, 1)  # infer_api_version came with 0.2
+    major, minor = c_uint32(), c_uint32()
+    lib.infer_api_version(ctypes.byref(major), ctypes.byref(minor), None, None)
+    return (major.value, minor.value)
+
+
+def require(function: str, minor: int):
+    """A C function added in API 0.<minor>; Unimplemented for an older library."""
+    lib = load_library()
+    if not hasattr(lib, function):
+        raise Unimplemented(f"{function} needs libinfer C API 0.{minor}; {_lib_path} has "
+                            "an older one")
+    return getattr(lib, function)
 
 
 def library_path() -> Path:

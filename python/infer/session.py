@@ -27,6 +27,27 @@ def version() -> str:
     return _capi.load_library().infer_version_string().decode()
 
 
+LOG_LEVELS = ("debug", "info", "warn", "error")  # infer_log_level 0..3
+
+
+def set_log_level(level: str | int) -> None:
+    """Drops the engine's log messages below `level` ("debug", "info", "warn",
+    "error"), for the whole process. C API 0.2."""
+    code = LOG_LEVELS.index(level) if isinstance(level, str) and level in LOG_LEVELS else level
+    if not isinstance(code, int):
+        raise InvalidArgument(f"log level {level!r} is not one of {', '.join(LOG_LEVELS)}")
+    _capi.require("infer_log_set_level", 2)(code)
+
+
+def get_log_level() -> str:
+    return LOG_LEVELS[_capi.require("infer_log_get_level", 2)()]
+
+
+def set_default_logger_severity(severity: int) -> None:
+    """onnxruntime's spelling: 0 verbose, 1 info, 2 warning, 3 error, 4 fatal."""
+    set_log_level(LOG_LEVELS[min(max(int(severity), 0), 3)])
+
+
 def _text(b: bytes | None) -> str | None:
     return None if b is None else b.decode(errors="replace")
 
@@ -61,10 +82,27 @@ class PluginInfo:
     score_reason: str | None
     loaded: bool
     error: str | None
+    # C API 0.2 (None/False from an older library):
+    description: str | None
+    device: str | None  # a backend's device, e.g. "CPU"
+    format: str | None  # a frontend's model format, e.g. "onnx"
+    file_extensions: str | None  # a frontend's, ";"-separated
+    unavailable: bool  # probed fine, but its device is absent here
 
     @property
     def is_backend(self) -> bool:
         return bool(self.kinds & _capi.PLUGIN_BACKEND)
+
+
+@dataclass(frozen=True)
+class PassInfo:
+    """One optimisation pass: level 1 basic, 2 extended, 3 layout."""
+
+    name: str
+    level: int
+    order: int  # within the level
+    backend: str | None  # the backend a level 2-3 pass serves
+    plugin: str
 
 
 def _plugin_dirs(plugins) -> bytes | None:
@@ -97,8 +135,21 @@ class Environment:
             infos.append(PluginInfo(
                 _text(rec.path), _text(rec.name), _text(rec.vendor), _text(rec.version),
                 rec.kinds, rec.abi_major, rec.abi_minor, rec.score, _text(rec.score_reason),
-                bool(rec.loaded), _text(rec.error)))
+                bool(rec.loaded), _text(rec.error), _text(rec.description), _text(rec.device),
+                _text(rec.format), _text(rec.file_extensions), bool(rec.unavailable)))
         return infos
+
+    def passes(self) -> list[PassInfo]:
+        """Every optimisation pass the loaded plugins register, in the order they
+        run; the names are what the config entry "optimizer.disable" takes."""
+        count = _capi.require("infer_env_pass_count", 2)(self._handle)
+        passes = []
+        for i in range(count):
+            rec = _capi.new_struct(_capi.PassRecord)
+            self._lib.infer_env_pass_get(self._handle, i, ctypes.byref(rec))
+            passes.append(PassInfo(_text(rec.name), rec.level, rec.order, _text(rec.backend),
+                                   _text(rec.plugin)))
+        return passes
 
     def load_errors(self) -> dict[str, str]:
         """{path: reason} for each plugin file that failed to load."""
@@ -263,9 +314,9 @@ class _TensorBuffer:
 
 
 def _output_array(lib, handle: int, inputs: list[np.ndarray]) -> np.ndarray:
-    """The output as a numpy array over the engine's memory (no copy). An output
-    that is an input passed through lies in the caller's array: that one is
-    copied, as the array may go away before the output does."""
+    """The output as a numpy array over the engine's memory (no copy). Before C
+    API 0.2 an input passed through to an output was returned in place: such an
+    output lies in the caller's array, which may go first, so it is copied."""
     try:
         dtype = _capi.dtype_to_numpy(lib.infer_tensor_dtype(handle))
         dims = lib.infer_tensor_shape(handle)

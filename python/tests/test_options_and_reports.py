@@ -16,6 +16,42 @@ MLP = MODELS / "mlp.onnx"
 def test_version():
     assert re.fullmatch(r"\d+\.\d+\.\d+.*", infer.version())
     assert infer.library_path().name.startswith("libinfer.so")
+    assert infer.api_version()[0] == 0
+
+
+needs_api_0_2 = pytest.mark.skipif(infer.api_version() < (0, 2), reason="needs C API 0.2")
+
+
+@needs_api_0_2
+def test_log_level():
+    before = infer.get_log_level()
+    try:
+        infer.set_log_level("error")
+        assert infer.get_log_level() == "error"
+        infer.set_default_logger_severity(2)  # onnxruntime's "warning"
+        assert infer.get_log_level() == "warn"
+        with pytest.raises(infer.InvalidArgument):
+            infer.set_log_level("loud")
+        with pytest.raises(infer.InvalidArgument):
+            infer.set_log_level(9)
+    finally:
+        infer.set_log_level(before)
+
+
+@needs_api_0_2
+def test_passes_and_plugin_details():
+    env = infer.get_environment()
+    passes = env.passes()
+    assert passes[0].level == 1 and [p.level for p in passes] == sorted(p.level for p in passes)
+    assert "constant_folding" in {p.name for p in passes}
+    by_name = {p.name: p for p in env.plugins()}
+    assert by_name["cpu"].device == "CPU" and by_name["onnx"].format == "onnx"
+    # A pass named in optimizer.disable does not run.
+    sess = infer.InferenceSession(MLP, backends=["cpu"],
+                                  config={"optimizer.disable": "constant_folding"})
+    rows = [line.split() for line in sess.optimization_report().splitlines()]
+    ran = {row[2] for row in rows if row and row[0] in ("1", "2", "3")}  # level round pass
+    assert "constant_folding" not in ran and "identity_elimination" in ran
 
 
 def test_optimization_levels(cnn_input):
