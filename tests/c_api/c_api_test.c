@@ -551,26 +551,38 @@ static void* run_worker(void* arg) {
 }
 
 typedef struct create_job {
-  infer_env* env;
+  infer_env* env; /* NULL: the worker loads its own env */
   const infer_session_options* opts;
   int ok;
 } create_job;
 
 static void* create_worker(void* arg) {
   create_job* job = (create_job*)arg;
+  infer_env* own = NULL;
+  if (job->env == NULL) {
+    infer_status* st = infer_env_create(INFER_TEST_PLUGIN_DIR, &own);
+    if (st != NULL) {
+      fprintf(stderr, "concurrent env create failed: %s\n", infer_status_get_message(st));
+      infer_status_release(st);
+      job->ok = 0;
+      return NULL;
+    }
+  }
   infer_session* s = NULL;
-  infer_status* st = infer_session_create(job->env, INFER_TEST_MODEL, job->opts, &s);
+  infer_status* st = infer_session_create(own ? own : job->env, INFER_TEST_MODEL, job->opts, &s);
   job->ok = st == NULL && s != NULL && infer_session_node_count(s) > 0;
   if (st != NULL) {
     fprintf(stderr, "concurrent create failed: %s\n", infer_status_get_message(st));
     infer_status_release(st);
   }
   infer_session_release(s);
+  infer_env_release(own);
   return NULL;
 }
 
 /* Several threads run one session (sharing one input tensor) and read its
- * placement report; several threads create sessions from one env and options. */
+ * placement report; several threads create sessions from one env and one
+ * options object, while others load envs of their own and do the same. */
 static void check_concurrency(infer_env* env, const infer_session_options* opts, infer_session* s,
                               const infer_tensor* input, const float* expected) {
   pthread_t threads[kThreads];
@@ -588,7 +600,7 @@ static void check_concurrency(infer_env* env, const infer_session_options* opts,
   }
   create_job creates[kThreads];
   for (int i = 0; i < kThreads; ++i) {
-    creates[i].env = env;
+    creates[i].env = i % 2 == 0 ? env : NULL; /* half share env, half load their own */
     creates[i].opts = opts;
     creates[i].ok = 0;
     CHECK(pthread_create(&threads[i], NULL, create_worker, &creates[i]) == 0);
@@ -597,8 +609,8 @@ static void check_concurrency(infer_env* env, const infer_session_options* opts,
     CHECK(pthread_join(threads[i], NULL) == 0);
     CHECK(creates[i].ok);
   }
-  printf("concurrency: %d threads x %d runs, %d sessions created at once\n", kThreads,
-         kRunsPerThread, kThreads);
+  printf("concurrency: %d threads x %d runs, %d sessions (and %d envs) created at once\n", kThreads,
+         kRunsPerThread, kThreads, kThreads / 2);
 }
 
 static void count_partition_events(const infer_profile_event* e, void* user) {

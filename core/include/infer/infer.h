@@ -103,12 +103,13 @@ INFER_API infer_status* infer_log_set_callback(infer_log_fn fn, void* user);
 /* ---- environment: loaded plugins -------------------------------------
  * Thread safety: infer_env_create and infer_env_default_plugin_dir: any
  * thread. Once created, an env is only read: every infer_env_* query may be
- * called from any thread, and infer_session_create calls on one env may come
- * from several threads at once (they are serialised inside: plugins need not
- * be reentrant while they import, optimise and compile). infer_env_release
- * while no other call on the env is under way; sessions created from it may
- * outlive it (they keep the plugins loaded), but the strings of its plugin and
- * pass records do not. */
+ * called from any thread, and infer_session_create calls may come from
+ * several threads at once, on one env or on several. Creating and releasing
+ * envs and sessions take turns inside, process-wide, so plugins need not be
+ * reentrant while they load, import, optimise, compile and shut down; runs
+ * of existing sessions go on meanwhile. infer_env_release while no other call
+ * on the env is under way; sessions created from it may outlive it (they keep
+ * the plugins loaded), but the strings of its plugin and pass records do not. */
 /* Loads every plugin found in `plugin_dirs` (":"-separated, may be NULL) and
  * in the INFER_PLUGIN_PATH environment variable. A folder that does not exist
  * is an error; a file that fails to load is recorded and skipped. */

@@ -34,10 +34,6 @@ using infer::core::ToC;
 
 struct infer_env {
   std::shared_ptr<Environment> env;
-  // Session creation runs the plugins' load, passes, get_capability and compile, which the
-  // plugin ABI does not require to be reentrant: concurrent infer_session_create calls on one
-  // env take turns here.
-  std::mutex create_mu;
   // The passes of the loaded pass plugins, collected once at creation (or why they cannot be).
   absl::Status passes_status;
   std::vector<infer::core::PassEntry> passes;
@@ -241,6 +237,17 @@ absl::StatusOr<spdlog::level::level_enum> ToSpdlog(infer_log_level level) {
                    " does not exist; levels are 0 (debug), 1 (info), 2 (warn) and 3 (error)"));
 }
 
+// Loading plugins (probe, init), creating sessions (frontend load, passes, get_capability,
+// compile) and releasing them (release_partition, shutdown) call plugins in ways the plugin ABI
+// does not require to be reentrant: concurrent calls of infer_env_create/release and
+// infer_session_create/release take turns here. Runs do not. Process-wide, not per env: two
+// envs that load the same folder share the loaded libraries (dlopen hands out one copy), so
+// their plugins' globals too.
+std::mutex& PluginCallMutex() {
+  static std::mutex mu;
+  return mu;
+}
+
 // Anchors dladdr on this library.
 void LibraryAnchor() {}
 
@@ -305,6 +312,7 @@ infer_status* infer_env_create(const char* plugin_dirs, infer_env** out_env) {
       return absl::InvalidArgumentError(
           "no plugin folder given (pass one, or set INFER_PLUGIN_PATH)");
     }
+    std::lock_guard<std::mutex> lock(PluginCallMutex());
     auto env = std::make_shared<Environment>();
     INFER_ASSIGN_OR_RETURN(env->plugins, infer::core::PluginRegistry::Load(dirs));
     env->schemas = infer::core::SchemaRegistry::WithBuiltins();
@@ -321,7 +329,11 @@ infer_status* infer_env_create(const char* plugin_dirs, infer_env** out_env) {
   });
 }
 
-void infer_env_release(infer_env* env) { delete env; }
+void infer_env_release(infer_env* env) {
+  if (env == nullptr) return;
+  std::lock_guard<std::mutex> lock(PluginCallMutex());
+  delete env;  // the last holder of the plugins (env or session) shuts them down
+}
 
 const char* infer_env_default_plugin_dir(void) {
   static const std::string* dir = []() -> const std::string* {
@@ -504,7 +516,7 @@ infer_status* infer_session_create(infer_env* env, const char* model_path,
       return absl::InvalidArgumentError(absl::StrCat("model file '", model_path, "' is empty"));
     }
     const std::string dir = fs::absolute(path, ec).parent_path().string();
-    std::lock_guard<std::mutex> lock(env->create_mu);
+    std::lock_guard<std::mutex> lock(PluginCallMutex());
     INFER_ASSIGN_OR_RETURN(
         *out, WrapSession(Session::Create(env->env, bytes.data(), bytes.size(),
                                           path.extension().string(), dir, OptionsOrDefault(opts))));
@@ -519,7 +531,7 @@ infer_status* infer_session_create_from_bytes(infer_env* env, const void* bytes,
     if (env == nullptr || out == nullptr) return NullArg("env or out");
     *out = nullptr;
     if (bytes == nullptr || len == 0) return absl::InvalidArgumentError("the model is empty");
-    std::lock_guard<std::mutex> lock(env->create_mu);
+    std::lock_guard<std::mutex> lock(PluginCallMutex());
     INFER_ASSIGN_OR_RETURN(
         *out, WrapSession(Session::Create(env->env, bytes, len, format ? format : "", "",
                                           OptionsOrDefault(opts))));
@@ -527,7 +539,11 @@ infer_status* infer_session_create_from_bytes(infer_env* env, const void* bytes,
   });
 }
 
-void infer_session_release(infer_session* session) { delete session; }
+void infer_session_release(infer_session* session) {
+  if (session == nullptr) return;
+  std::lock_guard<std::mutex> lock(PluginCallMutex());
+  delete session;
+}
 
 size_t infer_session_input_count(const infer_session* s) {
   return s ? s->session->inputs().size() : 0;
