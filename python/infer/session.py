@@ -446,7 +446,11 @@ class InferenceSession:
         expected = declared.type if declared else "?"
         if not isinstance(value, np.ndarray):  # a scalar or list: made the declared type
             want = _capi.DTYPE_BY_NAME.get(expected)
-            value = np.asarray(value, dtype=None if isinstance(value, np.generic) else want)
+            try:
+                value = np.asarray(value, dtype=None if isinstance(value, np.generic) else want)
+            except (TypeError, ValueError) as e:
+                raise InvalidArgument(f"input '{name}': cannot make a {expected} of it: {e}") \
+                    from None
         if _capi.dtype_from_numpy(value.dtype) is None:
             raise InvalidArgument(f"input '{name}': numpy dtype {value.dtype} has no engine "
                                   f"type (expected {expected})")

@@ -44,6 +44,20 @@ def test_sliced_input_is_non_contiguous_too(cnn, cnn_input):
     assert "ascontiguousarray" in err.message
 
 
+def test_unaligned_input(add_model):
+    sess = infer.InferenceSession(add_model, backends=["cpu"])
+    x = np.frombuffer(bytearray(4 * 6 + 1), np.float32, count=6, offset=1).reshape(2, 3)
+    assert x.flags.c_contiguous and not x.flags.aligned
+    err = raises(infer.InvalidArgument, sess.run, None, {"x": x})
+    assert "not aligned" in err.message and "numpy.require" in err.message
+
+
+def test_value_that_is_not_a_tensor(add_model):
+    sess = infer.InferenceSession(add_model, backends=["cpu"])
+    err = raises(infer.InvalidArgument, sess.run, None, {"x": [["a", "b", "c"]] * 2})
+    assert "'x'" in err.message and "tensor(float)" in err.message
+
+
 def test_missing_input():
     sess = infer.InferenceSession(MODELS / "mlp.onnx", backends=["cpu"])
     err = raises(infer.InvalidArgument, sess.run, None, {})
