@@ -143,6 +143,29 @@ def test_threads_share_one_session(cnn, cnn_ort):
     assert not errors, errors[0]
 
 
+def test_threads_create_sessions_at_once(cnn_input, cnn_ort):
+    """Sessions created side by side on one environment all work."""
+    expected = cnn_ort.run(None, {"input": cnn_input})[0]
+    results, errors = [None] * 4, []
+
+    def worker(k):
+        try:
+            sess = infer.InferenceSession(MODELS / "small_cnn.onnx", backends=["cpu"],
+                                          optimization_level=k)
+            results[k] = sess.run(None, {"input": cnn_input})[0]
+        except Exception as e:  # noqa: BLE001 (reported by the main thread)
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors[0]
+    for y in results:
+        np.testing.assert_allclose(y, expected, rtol=1e-4, atol=1e-5)
+
+
 def test_report_max_abs_diff():
     """Not a check: prints the worst difference per model seen above."""
     for name, diff in sorted(MAX_DIFF.items()):
