@@ -16,7 +16,7 @@ from ._errors import (AbiMismatch, FailedPrecondition, InferError, Internal, Inv
 from .session import (Environment, GraphOptimizationLevel, InferenceSession, NodeArg,
                       PassInfo, PluginInfo, ProfileEvent, SessionOptions,
                       get_available_providers, get_environment, get_log_level,
-                      set_default_logger_severity, set_log_level, version)
+                      log_to_python, set_default_logger_severity, set_log_level, version)
 
 __version__ = "0.1.0"
 
@@ -26,5 +26,5 @@ __all__ = [
     "NoSuchFile", "NodeArg", "NotFound", "OutOfRange", "PassInfo", "PluginInfo", "ProfileEvent",
     "ResourceExhausted", "SessionOptions", "Unavailable", "Unimplemented", "api_version",
     "get_available_providers", "get_environment", "get_log_level", "library_path",
-    "load_library", "set_default_logger_severity", "set_log_level", "version",
+    "load_library", "log_to_python", "set_default_logger_severity", "set_log_level", "version",
 ]

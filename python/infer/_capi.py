@@ -133,6 +133,7 @@ class ProfileEvent(ctypes.Structure):
 
 
 PROFILE_EVENT_FN = ctypes.CFUNCTYPE(None, POINTER(ProfileEvent), c_void_p)
+LOG_FN = ctypes.CFUNCTYPE(None, c_int, c_char_p, c_void_p)  # infer_log_fn
 
 
 def new_struct(cls):
@@ -171,6 +172,7 @@ _SIGNATURES = {
     "infer_api_version": ([POINTER(c_uint32)] * 4, None),  # 0.2
     "infer_log_set_level": ([c_int], "status"),  # 0.2
     "infer_log_get_level": ([], c_int),  # 0.2
+    "infer_log_set_callback": ([LOG_FN, c_void_p], "status"),  # 0.2
     "infer_env_create": ([c_char_p, POINTER(_P)], "status"),
     "infer_env_release": ([_P], None),
     "infer_env_plugin_count": ([_P], c_size_t),

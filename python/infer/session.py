@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import copy
 import ctypes
 import datetime
 import enum
 import json
+import logging
 import os
 import threading
 from ctypes import c_char_p, c_int64, c_size_t, c_void_p
@@ -46,6 +48,29 @@ def get_log_level() -> str:
 def set_default_logger_severity(severity: int) -> None:
     """onnxruntime's spelling: 0 verbose, 1 info, 2 warning, 3 error, 4 fatal."""
     set_log_level(LOG_LEVELS[min(max(int(severity), 0), 3)])
+
+
+_PYTHON_LEVELS = (logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR)
+_log_callback = None  # the installed C callback, kept alive while the engine holds it
+
+
+def _emit_to_logging(level: int, message: bytes, _user) -> None:
+    logging.getLogger("infer").log(_PYTHON_LEVELS[min(max(level, 0), 3)],
+                                   message.decode(errors="replace"))
+
+
+def log_to_python(enable: bool = True) -> None:
+    """Sends the engine's log (warnings such as a placement fallback, a pass
+    rolled back) to logging.getLogger("infer") instead of stderr; False goes
+    back to stderr. Process-wide. C API 0.2."""
+    global _log_callback
+    set_callback = _capi.require("infer_log_set_callback", 2)
+    callback = _capi.LOG_FN(_emit_to_logging) if enable else _capi.LOG_FN()  # NULL: stderr
+    set_callback(callback, None)
+    if enable and _log_callback is None:
+        # Engine threads must not call into a finalised interpreter.
+        atexit.register(log_to_python, False)
+    _log_callback = callback if enable else None
 
 
 def _text(b: bytes | None) -> str | None:

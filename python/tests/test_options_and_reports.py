@@ -1,6 +1,7 @@
 """SessionOptions, the engine's reports, profiling and the plugin list."""
 
 import json
+import logging
 import re
 from pathlib import Path
 
@@ -36,6 +37,19 @@ def test_log_level():
             infer.set_log_level(9)
     finally:
         infer.set_log_level(before)
+
+
+@needs_api_0_2
+def test_engine_log_goes_to_python_logging(caplog):
+    infer.log_to_python()
+    try:
+        with caplog.at_level(logging.WARNING, logger="infer"):
+            infer.InferenceSession(MODELS / "small_cnn.onnx", backends=["npu_sim", "cpu"],
+                                   config={"placement.fallback": "warn"})
+    finally:
+        infer.log_to_python(False)
+    warnings = [r for r in caplog.records if r.name == "infer" and r.levelno == logging.WARNING]
+    assert any("fall back from npu_sim to cpu" in r.getMessage() for r in warnings)
 
 
 @needs_api_0_2
