@@ -175,6 +175,7 @@ _SIGNATURES = {
     "infer_log_set_callback": ([LOG_FN, c_void_p], "status"),  # 0.2
     "infer_env_create": ([c_char_p, POINTER(_P)], "status"),
     "infer_env_release": ([_P], None),
+    "infer_env_default_plugin_dir": ([], c_char_p),  # 0.2
     "infer_env_plugin_count": ([_P], c_size_t),
     "infer_env_plugin_get": ([_P, c_size_t, POINTER(PluginRecord)], "status"),
     "infer_env_pass_count": ([_P], c_size_t),  # 0.2
@@ -290,9 +291,13 @@ def library_path() -> Path:
 def default_plugin_dir() -> Path | None:
     """The plugin folder that goes with the loaded library; None when there is
     none and $INFER_PLUGIN_PATH is set (the engine scans that itself)."""
-    load_library()
-    searched = ([_found.plugins] if _found.plugins else []) + \
-        _locate.plugin_dirs_beside(_lib_path)
+    lib = load_library()
+    # The library's own answer (C API 0.2: <libdir>/infer/plugins or the build
+    # tree's plugins/); an older one gets the same two places looked at here.
+    own = lib.infer_env_default_plugin_dir() if hasattr(lib, "infer_env_default_plugin_dir") \
+        else None
+    beside = [Path(os.fsdecode(own))] if own else _locate.plugin_dirs_beside(_lib_path)
+    searched = ([_found.plugins] if _found.plugins else []) + beside
     for folder in searched:
         if folder.is_dir():
             return folder
