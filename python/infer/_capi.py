@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from . import _locate
-from ._errors import InferError, NoSuchFile, Unimplemented, error_for  # noqa: F401 (InferError: old imports)
+# InferError: `from infer._capi import InferError` predates _errors.
+from ._errors import InferError, NoSuchFile, Unimplemented, error_for  # noqa: F401
 
 RANK_UNKNOWN = ctypes.c_size_t(-1).value  # INFER_RANK_UNKNOWN
 PLUGIN_BACKEND = 1 << 1  # INFER_PLUGIN_BACKEND

@@ -26,15 +26,17 @@ import sys
 import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from ._errors import NoSuchFile
 
 # The soname first: this binding is written for ABI major 0.
 LIBRARY_NAMES = ("libinfer.so.0", "libinfer.so")
 _PACKAGE_DIR = Path(__file__).resolve().parent
-_HOW_TO_FIX = ("Fix: set INFER_LIBRARY=/path/to/libinfer.so (and INFER_PLUGIN_PATH=/path/to/plugins), "
-               "or install the engine with `cmake --install build --prefix PREFIX` and put "
-               "PREFIX/lib/pkgconfig on PKG_CONFIG_PATH, or call infer.load_library(path).")
+_HOW_TO_FIX = ("Fix: set INFER_LIBRARY=/path/to/libinfer.so (and INFER_PLUGIN_PATH=/path/to/"
+               "plugins), or install the engine with `cmake --install build --prefix PREFIX` "
+               "and put PREFIX/lib/pkgconfig on PKG_CONFIG_PATH, or call "
+               "infer.load_library(path).")
 
 
 @dataclass
@@ -83,27 +85,29 @@ def _pkg_config(tried: list[str]) -> list[Candidate]:
     return [Candidate("pkg-config infer", libdir, Path(plugindir) if plugindir else None)]
 
 
-def candidates(tried: list[str]) -> list[Candidate]:
-    """Every place to try, in order. Sources that yield no path (pkg-config
-    without the package, find_library without a match) are noted in `tried`."""
+def candidates(tried: list[str]) -> Iterator[Candidate]:
+    """Every place to try, in order, made as needed (pkg-config and
+    find_library run programs). Sources that yield no place are noted in `tried`."""
     env = os.environ.get("INFER_LIBRARY")
     if env:
-        return [Candidate("$INFER_LIBRARY", env)]
+        yield Candidate("$INFER_LIBRARY", env)
+        return
     tried.append("$INFER_LIBRARY: not set")
-    found = [Candidate("bundled", str(d)) for d in _libdirs(_PACKAGE_DIR / "_engine")]
+    for libdir in _libdirs(_PACKAGE_DIR / "_engine"):
+        yield Candidate("bundled", str(libdir))
     repo = _PACKAGE_DIR.parents[1]
     if (repo / "python" / "pyproject.toml").is_file() and (repo / "CMakeLists.txt").is_file():
-        found.append(Candidate("source tree", str(repo / "build" / "lib")))
-    found += _pkg_config(tried)
+        yield Candidate("source tree", str(repo / "build" / "lib"))
+    yield from _pkg_config(tried)
     name = ctypes.util.find_library("infer")
     if name:
-        found.append(Candidate("ctypes.util.find_library", name))
+        yield Candidate("ctypes.util.find_library", name)
     else:
         tried.append("ctypes.util.find_library('infer'): no match")
     for prefix in dict.fromkeys([Path(sys.prefix), Path("/usr/local"), Path("/usr"),
                                  Path("/opt/infer")]):
-        found += [Candidate("prefix", str(d)) for d in _libdirs(prefix)]
-    return found
+        for libdir in _libdirs(prefix):
+            yield Candidate("prefix", str(libdir))
 
 
 def not_found(tried: list[str]) -> NoSuchFile:

@@ -96,10 +96,10 @@ def test_input_passed_through_is_not_the_callers_array():
 
 
 def test_empty_outputs():
-    model = make_model([helper.make_node("Relu", ["x"], ["y"])], [("x", TensorProto.FLOAT, ["n", 2])],
-                       [("y", TensorProto.FLOAT, ["n", 2])])
-    (y,) = infer.InferenceSession(model, backends=["cpu"]).run(None, {"x": np.zeros((0, 2),
-                                                                                   np.float32)})
+    model = make_model([helper.make_node("Relu", ["x"], ["y"])],
+                       [("x", TensorProto.FLOAT, ["n", 2])], [("y", TensorProto.FLOAT, ["n", 2])])
+    sess = infer.InferenceSession(model, backends=["cpu"])
+    (y,) = sess.run(None, {"x": np.zeros((0, 2), np.float32)})
     assert y.shape == (0, 2) and y.dtype == np.float32
 
 
@@ -108,7 +108,8 @@ def test_empty_outputs():
 def test_constant_output_cannot_be_changed_through_its_array():
     """Outputs are writable, and writing into one never reaches the model."""
     w = helper.make_tensor("w", TensorProto.FLOAT, [2], [1, 2])
-    model = make_model([helper.make_node("Add", ["x", "w"], ["y"])], [("x", TensorProto.FLOAT, [2])],
+    model = make_model([helper.make_node("Add", ["x", "w"], ["y"])],
+                       [("x", TensorProto.FLOAT, [2])],
                        [("y", TensorProto.FLOAT, [2]), ("w", TensorProto.FLOAT, [2])],
                        initializers=[w])
     sess = infer.InferenceSession(model, backends=["cpu"])
