@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import threading
+import warnings
 from ctypes import c_char_p, c_int64, c_size_t, c_void_p
 from dataclasses import dataclass
 from pathlib import Path
@@ -286,12 +287,19 @@ class SessionOptions:
         return opts
 
 
-def _backend_order(backends, providers) -> str | None:
-    """backends=["npu_sim", "cpu"] or "npu_sim,cpu"; or ORT's providers, where
-    "CPUExecutionProvider" means the backend "cpu"."""
+def _backend_order(backends, providers, env: Environment) -> str | None:
+    """backends=["npu_sim", "cpu"] or "npu_sim,cpu", passed on as they are; or
+    ORT's providers, where "CPUExecutionProvider" means the backend "cpu" and,
+    as in ORT, one that is not available here is left out with a warning."""
     if backends is None and providers is not None:
-        backends = [p[0] if isinstance(p, tuple) else p for p in providers]  # (name, options)
-        backends = [p.removesuffix("ExecutionProvider").lower() for p in backends]
+        names = [p[0] if isinstance(p, tuple) else p for p in providers]  # (name, options)
+        names = [p.removesuffix("ExecutionProvider").lower() for p in names]
+        available = [p.name for p in env.plugins() if p.is_backend and p.loaded]
+        backends = [n for n in names if n in available]
+        if len(backends) < len(names):
+            warnings.warn(f"providers {[n for n in names if n not in available]} are not "
+                          f"available here (available: {available}); using {backends}",
+                          stacklevel=3)
     if backends is None or isinstance(backends, str):
         return backends
     return ",".join(backends)
@@ -391,7 +399,7 @@ class InferenceSession:
             self._options.graph_optimization_level = optimization_level
         if optimized_model_path is not None:
             self._options.optimized_model_filepath = optimized_model_path
-        self._backends = _backend_order(backends, providers)
+        self._backends = _backend_order(backends, providers, self._env)
         self._create(path_or_bytes)
         self._inputs = self._describe(self._lib.infer_session_input_count,
                                       self._lib.infer_session_input_desc)

@@ -58,6 +58,17 @@ def test_path_bytes_and_ort_spelling_agree(cnn_input, cnn_ort):
         compare("small_cnn", sess.run(["probs"], {"input": cnn_input}), expected)
 
 
+def test_unavailable_providers_are_left_out_with_a_warning():
+    """As in ORT: code that asks for CUDA first still runs where there is none."""
+    with pytest.warns(UserWarning, match="'cuda'"):
+        sess = infer.InferenceSession(MODELS / "mlp.onnx",
+                                      providers=["CUDAExecutionProvider", "CPUExecutionProvider"])
+    assert sess.get_providers() == ["cpu"]
+    # backends= is the engine's own order: a name that is not loaded is an error.
+    with pytest.raises(infer.NotFound, match="backend 'cuda' is not loaded"):
+        infer.InferenceSession(MODELS / "mlp.onnx", backends=["cuda", "cpu"])
+
+
 # (onnx elem type, numpy dtype, op): each output comes from one input of that type.
 DTYPE_CASES = [
     (TensorProto.FLOAT, np.float32, "Add"),
