@@ -97,7 +97,8 @@ typedef void (*infer_log_fn)(infer_log_level level, const char* message, void* u
  * NULL goes back to stderr. fn is called from whichever thread logs (a
  * session's worker threads included), never from two threads at once, and
  * never again once a later infer_log_set_callback has returned, so `user`
- * may be freed then. fn must not call infer_log_* (it would deadlock). */
+ * may be freed then. fn must not call back into the library: a call that
+ * logs, or infer_log_set_callback, would deadlock. */
 INFER_API infer_status* infer_log_set_callback(infer_log_fn fn, void* user);
 
 /* ---- environment: loaded plugins -------------------------------------
@@ -263,7 +264,9 @@ INFER_API size_t infer_session_node_count(const infer_session* session);
 /* ---- profiling ------------------------------------------------------- */
 /* One step of one run: a partition on its backend, or a copy between two; or
  * one operator inside a partition, as its backend reported it (plugin ABI 1.4;
- * the cpu backend reports every node). */
+ * the cpu backend reports every node). Filled by the library, which sets
+ * struct_size: a field appended in a later API minor is there when
+ * struct_size covers it. */
 typedef struct infer_profile_event {
   size_t struct_size;
   const char* name;     /* "partition 2", "copy 0: VALUE" (as in the placement report),
