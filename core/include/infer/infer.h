@@ -190,6 +190,13 @@ INFER_API infer_status* infer_session_options_set_backends(infer_session_options
  *   placement.pin                "NODE=BACKEND;op:TYPE=BACKEND": must run there
  *   placement.exclude            "NODE=BACKEND;...": never runs there
  *   session.inter_op_threads     > 1 runs independent partitions side by side
+ *   optimizer.disable            "PASS,PASS": passes not to run (names from
+ *                                infer_env_pass_get; docs/optimizer.md)
+ * Keys the bundled plugins read: cpu.threads, cpu.profile_ops (per-operator
+ * times in the placement report and profile), cpu.memory_plan,
+ * cpu.nchwc_block; npu_sim.sram_kib, npu_sim.mac_rows, npu_sim.mac_cols,
+ * npu_sim.clock_mhz, npu_sim.dma_*; opencl.device, opencl.cache_dir
+ * (docs/npu-sim.md, docs/opencl.md).
  * Invalid values make infer_session_create fail with a message naming the key. */
 INFER_API infer_status* infer_session_options_set_config(infer_session_options* opts,
                                                          const char* key, const char* value);
