@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "kernels/memory_plan.h"
+#include "ops/custom_op.h"
 
 namespace infer::cpu {
 
@@ -64,7 +65,8 @@ int64_t node_opset(const infer_host_api* host, const infer_graph* g, const plugi
 }
 
 const OpDesc* find_node_op(const OpContext& ctx) {
-  return find_op(ctx.node.domain(), ctx.node.op_type());
+  const OpDesc* desc = find_op(ctx.node.domain(), ctx.node.op_type());
+  return desc != nullptr ? desc : find_custom_op(ctx);
 }
 
 std::string unimplemented_op_message(const OpContext& ctx) {
@@ -141,6 +143,7 @@ std::unique_ptr<Partition> Partition::compile(const infer_host_api* host, const 
     const plugin::NodeView view(host, g, node);
     Step step;
     step.label = view.describe();
+    step.op_type = view.op_type();
     try {
       const OpContext ctx{view, node_opset(host, g, view)};
       step.desc = find_node_op(ctx);
@@ -553,8 +556,8 @@ std::string Partition::describe() const {
   for (size_t i = 0; i < steps_.size(); ++i) {
     const double per_run =
         static_cast<double>(stats_[i].ns.load()) / 1e6 / static_cast<double>(runs);
-    Row& t = by_type[steps_[i].desc->op_type];
-    t.name = steps_[i].desc->op_type;
+    Row& t = by_type[steps_[i].op_type];
+    t.name = steps_[i].op_type;
     t.nodes += 1;
     t.ms += per_run;
     by_node.push_back({steps_[i].label, 1, per_run});

@@ -77,7 +77,8 @@ class Partition {
   struct Step {
     const OpDesc* desc = nullptr;
     std::unique_ptr<Kernel> kernel;
-    std::string label;             // "Conv node 'conv1'" for errors
+    std::string label;  // "Conv node 'conv1'" for errors
+    std::string op_type;
     std::vector<size_t> in;        // slot per node input, kNone when absent
     std::vector<size_t> out;       // slot per node output, kNone when absent
     std::vector<size_t> last_use;  // computed slots whose buffers can go after this step

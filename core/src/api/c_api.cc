@@ -314,8 +314,9 @@ infer_status* infer_env_create(const char* plugin_dirs, infer_env** out_env) {
     }
     std::lock_guard<std::mutex> lock(PluginCallMutex());
     auto env = std::make_shared<Environment>();
-    INFER_ASSIGN_OR_RETURN(env->plugins, infer::core::PluginRegistry::Load(dirs));
+    // Custom-op plugins add their schemas to the built-in ones while loading.
     env->schemas = infer::core::SchemaRegistry::WithBuiltins();
+    INFER_ASSIGN_OR_RETURN(env->plugins, infer::core::PluginRegistry::Load(dirs, &env->schemas));
     auto out = std::make_unique<infer_env>();
     auto passes = infer::core::CollectPasses(*env->plugins);
     if (passes.ok()) {

@@ -260,6 +260,7 @@ std::unique_ptr<Graph> Graph::Clone() const {
   g->metadata_ = metadata_;
   g->value_by_name_ = value_by_name_;
   g->hooks_ = hooks_;
+  g->custom_ops_ = custom_ops_;
   for (const Node& n : nodes_) {
     Node copy;
     copy.op_type = n.op_type;

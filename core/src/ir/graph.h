@@ -44,6 +44,7 @@ struct Shape {
 };
 
 class Graph;
+class CustomOpRegistry;
 
 struct Attribute {
   infer_attr_type type = INFER_ATTR_UNDEFINED;
@@ -142,9 +143,15 @@ class Graph {
   std::unique_ptr<Graph> Clone() const;
 
   void set_hooks(OptimizationHooks* hooks) { hooks_ = hooks; }
+  // The custom operators of the environment the graph belongs to (null: none).
+  void set_custom_ops(const CustomOpRegistry* ops) { custom_ops_ = ops; }
 
   // --- reading ------------------------------------------------------------
   const Graph* parent() const { return parent_; }
+  // This graph's custom operators, or the enclosing graph's; null when there are none.
+  const CustomOpRegistry* custom_ops() const {
+    return custom_ops_ != nullptr || parent_ == nullptr ? custom_ops_ : parent_->custom_ops();
+  }
   void set_parent(const Graph* parent) { parent_ = parent; }
   size_t node_count() const { return nodes_.size(); }
   size_t value_count() const { return values_.size(); }
@@ -200,6 +207,7 @@ class Graph {
   std::map<std::string, std::string> metadata_;
   absl::flat_hash_map<std::string, size_t> value_by_name_;
   OptimizationHooks* hooks_ = nullptr;
+  const CustomOpRegistry* custom_ops_ = nullptr;
   // Consumer lists, rebuilt lazily when the structure changed since.
   size_t version_ = 0;
   mutable size_t consumers_version_ = static_cast<size_t>(-1);

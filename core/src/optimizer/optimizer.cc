@@ -43,6 +43,7 @@ class ConstantEvaluator final : public OptimizationHooks {
   absl::StatusOr<std::vector<TensorPtr>> EvaluateNode(const Graph& graph, size_t id) override {
     const Node& node = graph.node(id);
     Graph single;
+    single.set_custom_ops(graph.custom_ops());  // custom ops fold on their kernels too
     for (const auto& [domain, version] : graph.opsets()) single.SetOpset(domain, version);
     Node copy;
     copy.op_type = node.op_type;

@@ -49,5 +49,7 @@ inline infer_graph* AsC(Graph& g) { return reinterpret_cast<infer_graph*>(&g); }
 
 // The table handed to every plugin's init().
 const infer_host_api* HostApi();
+// The ABI view of an attribute; valid while the attribute lives.
+void FillAttrView(const Attribute& a, infer_attr_view* out);
 
 }  // namespace infer::core

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/status.h"
 #include "plugin/abi_objects.h"
+#include "plugin/custom_ops.h"
 #include "runtime/profiler.h"
 #include "spdlog/spdlog.h"
 
@@ -95,6 +96,8 @@ size_t NodeOutput(const infer_graph* g, size_t n, size_t i) {
   return node && i < node->outputs.size() ? node->outputs[i] : INFER_NO_VALUE;
 }
 
+}  // namespace
+
 void FillAttrView(const Attribute& a, infer_attr_view* out) {
   *out = infer_attr_view{};
   out->type = a.type;
@@ -125,6 +128,8 @@ void FillAttrView(const Attribute& a, infer_attr_view* out) {
       break;
   }
 }
+
+namespace {
 
 int NodeAttr(const infer_graph* g, size_t n, const char* name, infer_attr_view* out) {
   const Node* node = NodeOrNull(g, n);
@@ -535,6 +540,15 @@ infer_host_api MakeHostApi() {
   h.capability_config = CapabilityConfig;
   h.run_profiling = RunProfiling;
   h.run_profile_event = RunProfileEvent;
+  h.shape_input_count = ShapeInputCount;
+  h.shape_input = ShapeInput;
+  h.shape_attr = ShapeAttr;
+  h.shape_output_count = ShapeOutputCount;
+  h.shape_set_output = ShapeSetOutput;
+  h.custom_kernel_available = CustomKernelAvailable;
+  h.custom_kernel_create = CustomKernelCreate;
+  h.custom_kernel_compute = CustomKernelCompute;
+  h.custom_kernel_release = CustomKernelRelease;
   return h;
 }
 

@@ -26,7 +26,7 @@ bool LooksLikeSharedLibrary(const fs::path& p) {
 // descriptor". Ask the dynamic loader once more to tell the user why.
 std::string DlopenReason(const std::string& path, const std::string& fallback) {
   dlerror();
-  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
   if (handle != nullptr) {
     dlclose(handle);
     return fallback;
@@ -59,7 +59,7 @@ const char* PluginKindNames(uint32_t kinds, std::string* storage) {
 }
 
 absl::StatusOr<std::unique_ptr<PluginRegistry>> PluginRegistry::Load(
-    const std::vector<std::string>& dirs) {
+    const std::vector<std::string>& dirs, SchemaRegistry* schemas) {
   std::unique_ptr<PluginRegistry> registry(new PluginRegistry());
   for (const std::string& dir : dirs) {
     std::error_code ec;
@@ -79,6 +79,7 @@ absl::StatusOr<std::unique_ptr<PluginRegistry>> PluginRegistry::Load(
     std::sort(files.begin(), files.end());  // deterministic load order
     for (const auto& f : files) registry->LoadFile(f.string());
   }
+  if (schemas != nullptr) registry->RegisterCustomOps(*schemas);
   return registry;
 }
 
@@ -93,7 +94,13 @@ void PluginRegistry::LoadFile(const std::string& path) {
 
   auto lib = std::make_shared<boost::dll::shared_library>();
   boost::system::error_code ec;
-  lib->load(path, ec, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+  // RTLD_NODELETE: a library stays mapped after its environment is released. Plugins that
+  // register process-wide state (the ONNX frontend's protobuf descriptors) abort when they
+  // are unloaded and loaded again; with it, a new environment reuses the mapped library.
+  const auto mode = static_cast<boost::dll::load_mode::type>(
+      static_cast<unsigned>(boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local) |
+      RTLD_NODELETE);
+  lib->load(path, ec, mode);
   if (ec) return fail(absl::StrCat("cannot load: ", DlopenReason(path, ec.message())));
   if (!lib->has(INFER_PLUGIN_ENTRY_SYMBOL)) {
     return fail(absl::StrCat("not an infer plugin: missing entry symbol '",
@@ -165,10 +172,16 @@ void PluginRegistry::LoadFile(const std::string& path) {
        !rec.pass->pass_info || !rec.pass->pass_run)) {
     return fail("announces passes but its pass table lacks a required function");
   }
+  if ((rec.kinds & INFER_PLUGIN_CUSTOM_OPS) && rec.abi_minor < 5) {
+    return fail(
+        absl::StrCat("announces custom ops, which need plugin ABI 1.5 or newer (built "
+                     "against 1.",
+                     rec.abi_minor, "); rebuild it against this SDK"));
+  }
   if ((rec.kinds & INFER_PLUGIN_CUSTOM_OPS) &&
-      (!rec.custom_ops || !HasField(rec.custom_ops, &infer_custom_op_api::compute) ||
-       !rec.custom_ops->op_count || !rec.custom_ops->op_desc || !rec.custom_ops->compute)) {
-    return fail("announces custom ops but its custom-op table lacks a required function");
+      (!rec.custom_ops || !HasField(rec.custom_ops, &infer_custom_op_api::op_schema) ||
+       !rec.custom_ops->op_count || !rec.custom_ops->op_schema)) {
+    return fail("announces custom ops but its custom-op table lacks op_count() or op_schema()");
   }
 
   void* state = nullptr;
@@ -181,6 +194,21 @@ void PluginRegistry::LoadFile(const std::string& path) {
   rec.loaded = true;
   spdlog::debug("loaded plugin '{}' {} from {}", rec.name, rec.version, path);
   records_.push_back(std::move(rec));
+}
+
+// After every file is loaded (records_ no longer moves): a custom-op plugin whose schemas do
+// not register is shut down and recorded as failed, like a plugin whose init failed.
+void PluginRegistry::RegisterCustomOps(SchemaRegistry& schemas) {
+  for (PluginRecord& rec : records_) {
+    if (!rec.loaded || rec.custom_ops == nullptr) continue;
+    absl::Status st = custom_ops_.AddPlugin(rec, schemas);
+    if (st.ok()) continue;
+    if (rec.api->shutdown != nullptr) rec.api->shutdown(rec.state);
+    rec.loaded = false;
+    rec.state = nullptr;
+    rec.error = absl::StrCat("custom ops rejected: ", st.message());
+    spdlog::warn("plugin {} not loaded: {}", rec.path, rec.error);
+  }
 }
 
 PluginRegistry::~PluginRegistry() {

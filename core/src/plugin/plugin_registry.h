@@ -8,6 +8,8 @@
 #include "absl/status/statusor.h"
 #include "infer/plugin_api.h"
 #include "plugin/abi_objects.h"
+#include "plugin/custom_ops.h"
+#include "schema/op_schema.h"
 
 namespace boost::dll {
 class shared_library;
@@ -42,8 +44,11 @@ struct PluginRecord {
 class PluginRegistry {
  public:
   // Scans each folder for shared libraries and loads them. A folder that does
-  // not exist is an error; a file that fails is recorded and skipped.
-  static absl::StatusOr<std::unique_ptr<PluginRegistry>> Load(const std::vector<std::string>& dirs);
+  // not exist is an error; a file that fails is recorded and skipped. The
+  // schemas of custom-op plugins are added to `schemas` (a custom-op plugin
+  // whose ops are invalid or already registered fails as a whole).
+  static absl::StatusOr<std::unique_ptr<PluginRegistry>> Load(const std::vector<std::string>& dirs,
+                                                              SchemaRegistry* schemas);
   ~PluginRegistry();
   PluginRegistry(const PluginRegistry&) = delete;
   PluginRegistry& operator=(const PluginRegistry&) = delete;
@@ -56,13 +61,16 @@ class PluginRegistry {
   const PluginRecord* FindUnavailable(std::string_view name) const;
   // A one-line summary of files that failed, for error messages.
   std::string FailureSummary() const;
+  const CustomOpRegistry& custom_ops() const { return custom_ops_; }
 
  private:
   PluginRegistry() = default;
   void LoadFile(const std::string& path);
+  void RegisterCustomOps(SchemaRegistry& schemas);
 
   std::vector<PluginRecord> records_;
   infer_config init_config_;
+  CustomOpRegistry custom_ops_;
 };
 
 const char* PluginKindNames(uint32_t kinds, std::string* storage);

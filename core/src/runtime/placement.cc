@@ -16,6 +16,7 @@
 #include "api/status.h"
 #include "ir/tensor.h"
 #include "plugin/abi_objects.h"
+#include "plugin/custom_ops.h"
 #include "runtime/compute_cost.h"
 #include "runtime/control_flow.h"
 
@@ -495,6 +496,27 @@ std::string DescribeNodeForError(const Graph& graph, size_t node_id) {
                       ")");
 }
 
+// For a node outside the standard domains: which custom-op plugin is missing, or which
+// backends its plugin has kernels for.
+std::string CustomOpHint(const Graph& graph, const Node& node) {
+  const std::string domain = NormalizeDomain(node.domain);
+  if (domain.empty() || domain == "com.infer" || domain == "com.microsoft") return "";
+  const CustomOpRegistry* registry = graph.custom_ops();
+  const CustomOpRegistry::Op* op = registry ? registry->Find(graph, node) : nullptr;
+  if (op == nullptr) {
+    return absl::StrCat(". No loaded custom-op plugin registers '", node.op_type, "' in domain '",
+                        domain,
+                        "': put the plugin that provides it in a plugins folder "
+                        "(--plugins DIR or INFER_PLUGIN_PATH)");
+  }
+  std::vector<std::string> backends;
+  for (size_t k = 0; k < op->schema->n_kernels; ++k) {
+    backends.push_back(op->schema->kernels[k].backend);
+  }
+  return absl::StrCat(". Custom-op plugin '", op->plugin_name,
+                      "' has kernels for: ", absl::StrJoin(backends, ", "));
+}
+
 absl::StatusOr<Placement> PlaceGraph(const Graph& graph,
                                      const std::vector<const PluginRecord*>& backends,
                                      const PlacementOptions& options, const infer_config* config) {
@@ -518,7 +540,8 @@ absl::StatusOr<Placement> PlaceGraph(const Graph& graph,
                         1;
     return absl::UnimplementedError(absl::StrCat(
         "no backend can run ", DescribeNodeForError(graph, n), ": ", absl::StrJoin(reasons, "; "),
-        more > 0 ? absl::StrCat(" (and ", more, " more nodes)") : ""));
+        more > 0 ? absl::StrCat(" (and ", more, " more nodes)") : "",
+        CustomOpHint(graph, graph.node(n))));
   }
 
   // Assign, group, and give islands below the minimum size to the next

@@ -91,6 +91,7 @@ absl::Status Session::Import(const void* bytes, size_t len, std::string_view for
                                  model_dir.empty() ? nullptr : model_dir.c_str(), AsC(*graph_))));
     source = absl::StrCat("frontend '", frontend->name, "'");
   }
+  graph_->set_custom_ops(&env_->plugins->custom_ops());
   INFER_RETURN_IF_ERROR(graph_->ResolveImplicitInputs());
   INFER_RETURN_IF_ERROR(graph_->Validate());
   if (graph_->outputs().empty()) return absl::InvalidArgumentError("the model has no outputs");

@@ -32,8 +32,13 @@ extern "C" {
  * Minor 3: infer_backend_api.describe_partition (optional) and
  *          host->capability_config.
  * Minor 4: host->run_profiling and host->run_profile_event, so a backend can put
- *          its operators into the session's profile. */
-#define INFER_PLUGIN_ABI_MINOR 4
+ *          its operators into the session's profile.
+ * Minor 5: custom operators in full: infer_custom_op_schema (formal inputs and
+ *          outputs, typed attributes, type constraints, shape inference,
+ *          kernels per backend), the shape-inference and custom-kernel host
+ *          functions, and infer_kernel_context. The minor-0 draft of the
+ *          custom-op table was never run by a host; hosts refuse it. */
+#define INFER_PLUGIN_ABI_MINOR 5
 #define INFER_PLUGIN_ENTRY_SYMBOL "infer_plugin_entry"
 
 #if defined(_WIN32)
@@ -115,6 +120,11 @@ typedef struct infer_graph infer_graph;           /* IR graph */
 typedef struct infer_capability infer_capability; /* capability answer */
 typedef struct infer_run_context infer_run_context;
 typedef struct infer_config infer_config; /* string key/value options */
+/* ABI 1.5: what a custom operator's shape inference sees of one node. */
+typedef struct infer_shape_context infer_shape_context;
+/* ABI 1.5: a custom operator's kernel, created for one node by the host. */
+typedef struct infer_custom_kernel infer_custom_kernel;
+typedef struct infer_kernel_context infer_kernel_context;
 
 typedef enum infer_attr_type {
   INFER_ATTR_UNDEFINED = 0,
@@ -316,6 +326,36 @@ typedef struct infer_host_api {
    * duration_ns how long it took. Ignored when the run is not profiled. */
   void (*run_profile_event)(infer_run_context* ctx, const char* name, int64_t start_ns,
                             int64_t duration_ns);
+
+  /* --- ABI 1.5: custom operators ------------------------------------------
+   * Shape inference: called by a custom operator's infer_shapes with the
+   * context it was given. Input dims are INFER_DIM_DYNAMIC where unknown; an
+   * absent optional input has dtype INFER_DTYPE_UNDEFINED. */
+  size_t (*shape_input_count)(const infer_shape_context* ctx);
+  /* Type, shape and (when is_constant) data of input i; out->struct_size must
+   * be set. Pointers live until infer_shapes returns. */
+  infer_status* (*shape_input)(const infer_shape_context* ctx, size_t i, infer_value_info* out);
+  /* Returns 1 and fills *out if the node has the attribute, else 0. */
+  int (*shape_attr)(const infer_shape_context* ctx, const char* name, infer_attr_view* out);
+  size_t (*shape_output_count)(const infer_shape_context* ctx);
+  /* Output i's type and shape: rank may be INFER_RANK_UNKNOWN, dims may hold
+   * INFER_DIM_DYNAMIC. dtype UNDEFINED keeps the type the constraints bind. */
+  infer_status* (*shape_set_output)(infer_shape_context* ctx, size_t i, infer_dtype dtype,
+                                    size_t rank, const int64_t* dims);
+
+  /* Backends: custom operators registered by custom-op plugins have kernels
+   * per backend name. A backend that runs host memory asks for its own name:
+   * it claims the node when a kernel exists, creates it at compile, and runs
+   * it with an infer_kernel_context it fills. */
+  /* 1 when a loaded custom-op plugin has a kernel for `node` on `backend`. */
+  int (*custom_kernel_available)(const infer_graph* g, size_t node, const char* backend);
+  /* Creates the node's kernel (the plugin reads attributes and validates). */
+  infer_status* (*custom_kernel_create)(const infer_graph* g, size_t node, const char* backend,
+                                        infer_custom_kernel** out_kernel);
+  /* Runs it; may be called from several threads at once. Errors name the node. */
+  infer_status* (*custom_kernel_compute)(const infer_custom_kernel* kernel,
+                                         infer_kernel_context* ctx);
+  void (*custom_kernel_release)(infer_custom_kernel* kernel);
 } infer_host_api;
 
 /* ------------------------------------------------------------------------ */
@@ -416,26 +456,99 @@ typedef struct infer_pass_api {
                             const infer_config* cfg, size_t* out_changed);
 } infer_pass_api;
 
-/* --- custom-operator library ---------------------------------------------- */
-typedef struct infer_custom_op_desc {
+/* --- custom-operator library (ABI 1.5) -------------------------------------
+ * A custom-op plugin adds operators in its own domain (never "", "ai.onnx",
+ * "ai.onnx.ml" or "com.infer"). For each it gives the schema the core checks
+ * nodes against, an optional shape inference, and kernels for one or more
+ * backends. All pointers in a schema must stay valid until shutdown(). */
+
+/* How many arguments a formal input/output takes. */
+typedef enum infer_param_option {
+  INFER_PARAM_SINGLE = 0,
+  INFER_PARAM_OPTIONAL = 1,
+  INFER_PARAM_VARIADIC = 2 /* one or more; last parameter only */
+} infer_param_option;
+
+typedef struct infer_op_param {
+  const char* name;
+  /* A type constraint's name ("T") or a fixed type ("tensor(int64)"). */
+  const char* type_constraint;
+  infer_param_option option;
+} infer_op_param;
+
+typedef struct infer_op_attr_spec {
+  const char* name;
+  infer_attr_type type;
+  int required; /* nonzero: a node without it is an error */
+} infer_op_attr_spec;
+
+typedef struct infer_op_type_constraint {
+  const char* name; /* "T" */
+  const infer_dtype* allowed;
+  size_t n_allowed;
+} infer_op_type_constraint;
+
+/* The node a kernel runs on, one run: inputs in host memory, and the
+ * backend's allocator and threads. Filled by the backend running the kernel. */
+struct infer_kernel_context {
   size_t struct_size;
-  const char* domain;
-  const char* op_type;
+  const infer_tensor_view* inputs; /* absent optional inputs: dtype UNDEFINED */
+  size_t n_inputs;
+  size_t n_outputs;
+  /* Output `index` with the given type and shape; *out_data is 64-byte
+   * aligned and NULL for 0 elements. Each output once. */
+  infer_status* (*allocate_output)(infer_kernel_context* self, size_t index, infer_dtype dtype,
+                                   size_t rank, const int64_t* shape, void** out_data);
+  /* Optional (may be NULL: loop yourself): calls fn(user, begin, end) over
+   * disjoint ranges covering [0, n) on the backend's threads and returns when
+   * all are done; `grain` is the smallest range worth a thread. */
+  void (*parallel_for)(infer_kernel_context* self, size_t n, size_t grain,
+                       void (*fn)(void* user, size_t begin, size_t end), void* user);
+  void* backend_data; /* the backend's, for the two functions above */
+};
+
+/* A kernel for one backend. */
+typedef struct infer_custom_kernel_def {
+  size_t struct_size;
+  /* Name of the backend that runs it ("cpu"). That backend's partitions hold
+   * the node, so no copy is needed around it. */
+  const char* backend;
+  /* Optional: per-node state, made when a partition compiles: read and check
+   * attributes here (host->node_attr on g/node). *out_kernel may stay NULL. */
+  infer_status* (*create)(void* plugin_state, const infer_graph* g, size_t node, void** out_kernel);
+  /* Compute the outputs. Called from several threads at once: do not modify
+   * `kernel`. */
+  infer_status* (*compute)(void* plugin_state, void* kernel, infer_kernel_context* ctx);
+  void (*release)(void* plugin_state, void* kernel); /* optional */
+} infer_custom_kernel_def;
+
+typedef struct infer_custom_op_schema {
+  size_t struct_size;
+  const char* domain;  /* e.g. "com.example" */
+  const char* op_type; /* unique in the domain per since_version */
   int64_t since_version;
-  size_t min_inputs, max_inputs;
-  size_t min_outputs, max_outputs;
-  const char* attributes; /* ";"-separated attribute names it accepts */
-} infer_custom_op_desc;
+  const char* doc;
+  const infer_op_param* inputs;
+  size_t n_inputs;
+  const infer_op_param* outputs;
+  size_t n_outputs;
+  const infer_op_attr_spec* attributes; /* attributes not listed are an error */
+  size_t n_attributes;
+  const infer_op_type_constraint* type_constraints;
+  size_t n_type_constraints;
+  /* Optional: output shapes from the inputs' (read through host->shape_*).
+   * Output types are prefilled from the type constraints. An error fails the
+   * session with the node named. NULL leaves output shapes unknown. */
+  infer_status* (*infer_shapes)(void* plugin_state, infer_shape_context* ctx);
+  const infer_custom_kernel_def* kernels;
+  size_t n_kernels;
+} infer_custom_op_schema;
 
 typedef struct infer_custom_op_api {
   size_t struct_size;
   size_t (*op_count)(void* plugin_state);
-  void (*op_desc)(void* plugin_state, size_t index, infer_custom_op_desc* out);
-  /* Kernel on host memory: compute outputs from inputs. `node` and `g` give
-   * attributes; outputs are allocated with host->run_allocate_output. */
-  infer_status* (*compute)(void* plugin_state, size_t index, const infer_graph* g, size_t node,
-                           const infer_tensor_view* inputs, size_t n_inputs,
-                           infer_run_context* ctx);
+  /* Schema of op `index` (< op_count); lives until shutdown. */
+  const infer_custom_op_schema* (*op_schema)(void* plugin_state, size_t index);
 } infer_custom_op_api;
 
 /* --- the table returned by the entry symbol ------------------------------- */

@@ -128,6 +128,8 @@ class NodeView {
       : host_(host), g_(g), node_(node) {}
 
   size_t id() const { return node_; }
+  const infer_host_api* host() const { return host_; }
+  const infer_graph* graph() const { return g_; }
   std::string_view op_type() const { return host_->node_op_type(g_, node_); }
   std::string_view domain() const { return host_->node_domain(g_, node_); }
   std::string_view name() const { return host_->node_name(g_, node_); }
