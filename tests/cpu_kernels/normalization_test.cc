@@ -22,11 +22,12 @@ Vec ref_row_norm(const Vec& x, int64_t rows, int64_t cols, const Vec& scale, con
   Vec y(x.size());
   for (int64_t r = 0; r < rows; ++r) {
     double mean = 0, var = 0;
-    for (int64_t c = 0; c < cols; ++c) mean += x[static_cast<size_t>(r * cols + c)] / cols;
+    const auto n = static_cast<double>(cols);
+    for (int64_t c = 0; c < cols; ++c) mean += x[static_cast<size_t>(r * cols + c)] / n;
     if (rms) mean = 0;
     for (int64_t c = 0; c < cols; ++c) {
       const double d = x[static_cast<size_t>(r * cols + c)] - mean;
-      var += d * d / cols;
+      var += d * d / n;
     }
     const double inv = 1 / std::sqrt(var + eps);
     if (means) means->push_back(mean);
