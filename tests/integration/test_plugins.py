@@ -15,17 +15,21 @@ FAKE_CASES = {
     "init_fails": [r"fake init failure"],
     "null_entry": [],
     "garbage": [],  # the loader's own message; its wording is the system's
+    "core_copy": [r"copy of the engine's core library"],  # would abort inside protobuf
 }
 
 
 @pytest.fixture(scope="module")
 def fake_dirs(tmp_path_factory):
     """Folders holding one broken plugin each; "garbage" is a text file
-    named like a plugin."""
+    named like a plugin, "core_copy" a copy of libinfer.so."""
     garbage = tmp_path_factory.mktemp("garbage")
     (garbage / "libinfer_garbage.so").write_text("this is not a shared library\n")
-    dirs = {case: TEST_PLUGIN_ROOT / case for case in FAKE_CASES if case != "garbage"}
-    dirs["garbage"] = garbage
+    core_copy = tmp_path_factory.mktemp("core_copy")
+    core = (INFER_RUN.parent.parent / "lib" / "libinfer.so").resolve()
+    (core_copy / "libinfer_core_copy.so").write_bytes(core.read_bytes())
+    made = {"garbage": garbage, "core_copy": core_copy}
+    dirs = {case: made.get(case, TEST_PLUGIN_ROOT / case) for case in FAKE_CASES}
     for case, path in dirs.items():
         assert any(path.glob("*.so")), f"fake plugin {case} not built in {path}"
     return dirs

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <boost/dll/shared_library.hpp>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -20,6 +22,16 @@ bool LooksLikeSharedLibrary(const fs::path& p) {
   const std::string name = p.filename().string();
   return name.ends_with(".so") || name.find(".so.") != std::string::npos ||
          name.ends_with(".dylib") || name.ends_with(".dll");
+}
+
+// True if the file holds the engine's own C API (a copy of libinfer.so): loading it would run
+// its static initialisers a second time, and protobuf aborts the process on the duplicate
+// descriptors. Plugins never contain these names (they do not link libinfer).
+bool IsCoreLibrary(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return bytes.find(std::string_view("infer_env_create\0", 17)) != std::string::npos &&
+         bytes.find(std::string_view("infer_session_run\0", 18)) != std::string::npos;
 }
 
 // Boost.DLL clears dlerror() on failure, so its message is only "Bad file
@@ -93,6 +105,9 @@ void PluginRegistry::LoadFile(const std::string& path) {
   };
 
   auto lib = std::make_shared<boost::dll::shared_library>();
+  if (IsCoreLibrary(path)) {
+    return fail("not a plugin: this is a copy of the engine's core library (libinfer)");
+  }
   boost::system::error_code ec;
   // RTLD_NODELETE: a library stays mapped after its environment is released. Plugins that
   // register process-wide state (the ONNX frontend's protobuf descriptors) abort when they
