@@ -9,6 +9,9 @@ example=$src/examples/custom_op
 
 "$cmake" -S "$example" -B "$work/custom_op" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 "$cmake" --build "$work/custom_op" >/dev/null
+exported=$(nm -D --defined-only "$work/custom_op/libinfer_example_ops.so" | awk '{print $3}' | xargs)
+[[ $exported == infer_plugin_entry ]] ||
+  fail "infer_add_plugin should export only infer_plugin_entry, not: $exported"
 mkdir -p "$work/my_plugins"
 cp "$work/custom_op/libinfer_example_ops.so" "$work/my_plugins/"
 
