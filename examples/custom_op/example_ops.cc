@@ -8,8 +8,9 @@
 //                            (standard ONNX needs Reshape + Transpose + Reshape for it).
 //
 // Each operator has a schema (formal inputs and outputs, typed attributes, type constraints)
-// that the engine checks every node against, shape inference, and a kernel for the cpu
-// backend, which then runs the node inside its own partitions.
+// that the engine checks every node against, shape inference, and kernels for two backends:
+// the bundled cpu backend and examples/minimal_backend, which run the node inside their own
+// partitions.
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -227,11 +228,17 @@ constexpr infer_op_attr_spec kShuffleAttrs[] = {{"groups", INFER_ATTR_INT, 1}};
 constexpr infer_op_type_constraint kBiasGeluTypes[] = {{"T", kFloats, 2}};
 constexpr infer_op_type_constraint kShuffleTypeList[] = {{"T", kShuffleTypes, 6}};
 
+// The same host-memory kernels serve two backends: the bundled cpu backend and
+// examples/minimal_backend ("minimal", float32 only). Each backend claims the node only if it
+// finds a kernel under its own name.
 constexpr infer_custom_kernel_def kBiasGeluKernels[] = {
-    {sizeof(infer_custom_kernel_def), "cpu", bias_gelu_create, bias_gelu_compute, nullptr}};
-constexpr infer_custom_kernel_def kShuffleKernels[] = {{sizeof(infer_custom_kernel_def), "cpu",
-                                                        channel_shuffle_create,
-                                                        channel_shuffle_compute, nullptr}};
+    {sizeof(infer_custom_kernel_def), "cpu", bias_gelu_create, bias_gelu_compute, nullptr},
+    {sizeof(infer_custom_kernel_def), "minimal", bias_gelu_create, bias_gelu_compute, nullptr}};
+constexpr infer_custom_kernel_def kShuffleKernels[] = {
+    {sizeof(infer_custom_kernel_def), "cpu", channel_shuffle_create, channel_shuffle_compute,
+     nullptr},
+    {sizeof(infer_custom_kernel_def), "minimal", channel_shuffle_create, channel_shuffle_compute,
+     nullptr}};
 
 constexpr infer_custom_op_schema kSchemas[] = {
     {
@@ -250,7 +257,7 @@ constexpr infer_custom_op_schema kSchemas[] = {
         .n_type_constraints = 1,
         .infer_shapes = bias_gelu_infer_shapes,
         .kernels = kBiasGeluKernels,
-        .n_kernels = 1,
+        .n_kernels = 2,
     },
     {
         .struct_size = sizeof(infer_custom_op_schema),
@@ -268,7 +275,7 @@ constexpr infer_custom_op_schema kSchemas[] = {
         .n_type_constraints = 1,
         .infer_shapes = channel_shuffle_infer_shapes,
         .kernels = kShuffleKernels,
-        .n_kernels = 1,
+        .n_kernels = 2,
     },
 };
 
@@ -283,7 +290,7 @@ void probe(infer_plugin_probe* out) {
   out->name = "example_ops";
   out->vendor = "infer examples";
   out->version = "1.0.0";
-  out->description = "com.example BiasGelu and ChannelShuffle, with cpu kernels";
+  out->description = "com.example BiasGelu and ChannelShuffle, kernels for cpu and minimal";
   out->kinds = INFER_PLUGIN_CUSTOM_OPS;
   out->score = 1;
   out->score_reason = nullptr;

@@ -11,7 +11,8 @@
 // replaces 1-3 with their compiler and device runtime and keeps the shape of 4.
 //
 // Op set: float32 Gemm, MatMul, Add, Sub, Mul, Div (numpy broadcasting), Relu, Sigmoid, Tanh
-// and Softmax (last axis), all with static shapes.
+// and Softmax (last axis), all with static shapes; plus custom operators whose custom-op plugin
+// ships a kernel for "minimal" (examples/custom_op does), run through the host.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -58,8 +59,9 @@ std::string shape_text(const ValueSnapshot& v) {
 // 1. The program a partition compiles to
 // --------------------------------------------------------------------------------------------
 
-// Every ONNX op lowers to one of four instruction kinds (MatMul is a Gemm without bias).
-enum class Kind { Gemm, Binary, Unary, Softmax };
+// Every ONNX op lowers to one of four instruction kinds (MatMul is a Gemm without bias); a
+// custom operator to a call of its plugin's kernel.
+enum class Kind { Gemm, Binary, Unary, Softmax, Custom };
 
 // One instruction: reads buffers `in`, writes buffer `out`. Everything a kernel needs is
 // resolved here, at compile time, so run() does no graph work at all.
@@ -76,7 +78,19 @@ struct Instr {
   int64_t m = 0, n = 0, k = 0;              // Gemm: [m,k] x [k,n]; Softmax: m rows of n
   bool trans_a = false, trans_b = false;
   float alpha = 1, beta = 0;
+  infer_custom_kernel* custom = nullptr;  // Custom: owned by Program::custom_kernels
 };
+
+// Whether the host table is new enough to hold `field` (tables only grow; check before use).
+#define HOST_HAS(host, field) \
+  ((host)->struct_size >= offsetof(infer_host_api, field) + sizeof((host)->field))
+
+// Releases a custom operator's kernel through the host that created it.
+struct CustomKernelRelease {
+  const infer_host_api* host;
+  void operator()(infer_custom_kernel* k) const { host->custom_kernel_release(k); }
+};
+using CustomKernel = std::unique_ptr<infer_custom_kernel, CustomKernelRelease>;
 
 // A tensor the program reads or writes. Where its memory comes from decides its kind.
 struct Buffer {
@@ -91,6 +105,7 @@ struct Program {
   std::vector<Instr> code;
   std::vector<size_t> input_buffers;  // buffer of each partition input, in order
   int64_t scratch_floats = 0;         // one block per run holds every intermediate
+  std::vector<CustomKernel> custom_kernels;
 };
 
 // --------------------------------------------------------------------------------------------
@@ -128,16 +143,26 @@ const std::map<std::string, float (*)(float)> kUnary = {
 const std::map<std::string, float (*)(float, float)> kBinary = {
     {"Add", add}, {"Sub", sub}, {"Mul", mul}, {"Div", div_}};
 
+// True when a loaded custom-op plugin has a kernel for this node on this backend (host ABI 1.5).
+bool has_custom_kernel(const infer_host_api* host, const infer_graph* g, const NodeSnapshot& node) {
+  return HOST_HAS(host, custom_kernel_release) &&
+         host->custom_kernel_available(g, node.id, kName) != 0;
+}
+
 // One node -> one instruction with its parameters resolved (buffer ids are filled in by the
 // caller). Throws PluginError naming what this backend cannot do (op, dtype, dynamic shape,
-// attribute); capability uses that message as the refusal reason.
-Instr lower(const NodeSnapshot& node) {
+// attribute); capability uses that message as the refusal reason. `custom`: the node is a
+// custom operator with a kernel for this backend (has_custom_kernel).
+Instr lower(const NodeSnapshot& node, bool custom) {
   Instr ins;
   ins.label = node.describe();
   ins.op = node.op_type;
-  if (!node.domain.empty() && node.domain != "ai.onnx") {
-    throw PluginError(INFER_UNIMPLEMENTED, "op " + node.domain + "." + node.op_type +
-                                               " is not supported (only the default domain)");
+  if (!custom && !node.domain.empty() && node.domain != "ai.onnx") {
+    throw PluginError(INFER_UNIMPLEMENTED,
+                      "op " + node.domain + "." + node.op_type +
+                          " is not supported (only the default domain, and custom ops with a "
+                          "kernel for " +
+                          kName + ")");
   }
   for (const auto* list : {&node.inputs, &node.outputs}) {
     for (const ValueSnapshot& v : *list) {
@@ -164,7 +189,12 @@ Instr lower(const NodeSnapshot& node) {
     return node.inputs[i].dims;
   };
 
-  if (auto un = kUnary.find(node.op_type); un != kUnary.end()) {
+  if (custom) {
+    if (node.outputs.size() != 1) {
+      throw PluginError(INFER_UNIMPLEMENTED, "custom ops with more than one output");
+    }
+    ins.kind = Kind::Custom;  // the kernel itself is created by compile_program
+  } else if (auto un = kUnary.find(node.op_type); un != kUnary.end()) {
     ins.kind = Kind::Unary;
     ins.unary = un->second;
   } else if (auto bin = kBinary.find(node.op_type); bin != kBinary.end()) {
@@ -217,7 +247,8 @@ Instr lower(const NodeSnapshot& node) {
 
 // The whole partition: a buffer per value, an instruction per node, in the given (topological)
 // order. Partition inputs and outputs keep their positions; constants are copied in.
-Program compile_program(const plugin::PartitionSnapshot& part) {
+Program compile_program(const infer_host_api* host, const infer_graph* g,
+                        const plugin::PartitionSnapshot& part) {
   Program prog;
   std::map<size_t, size_t> buffer_of;  // value id -> buffer
   auto add_buffer = [&](const ValueSnapshot& v, Buffer::Source source, size_t index) {
@@ -240,7 +271,11 @@ Program compile_program(const plugin::PartitionSnapshot& part) {
   for (size_t i = 0; i < part.outputs.size(); ++i) output_index.emplace(part.outputs[i].id, i);
 
   for (const NodeSnapshot& node : part.nodes) {
-    Instr ins = lower(node);
+    Instr ins = lower(node, has_custom_kernel(host, g, node));
+    if (ins.kind == Kind::Custom) {  // the plugin reads the node's attributes once, here
+      plugin::check_status(host, host->custom_kernel_create(g, node.id, kName, &ins.custom));
+      prog.custom_kernels.emplace_back(ins.custom, CustomKernelRelease{host});
+    }
     for (const ValueSnapshot& v : node.inputs) {
       if (!v.present()) continue;
       if (!buffer_of.contains(v.id)) {
@@ -309,6 +344,8 @@ void execute(const Instr& ins, const std::vector<const float*>& t, float* y) {
       }
       break;
     }
+    case Kind::Custom:  // run() calls run_custom() instead
+      break;
     case Kind::Softmax:
       for (int64_t r = 0; r < ins.m; ++r) {
         const float* x = t[0] + r * ins.n;
@@ -320,6 +357,50 @@ void execute(const Instr& ins, const std::vector<const float*>& t, float* y) {
       }
       break;
   }
+}
+
+// A custom operator: its plugin's kernel computes into the buffer this program planned for the
+// output (shape and type known since compile), through the context the engine's ABI defines.
+struct CustomCall {
+  infer_kernel_context abi{};
+  const infer_host_api* host = nullptr;
+  const Instr* ins = nullptr;
+  float* out = nullptr;
+
+  static infer_status* allocate_output(infer_kernel_context* self, size_t index, infer_dtype dtype,
+                                       size_t rank, const int64_t* shape, void** out_data) {
+    const auto* call = static_cast<CustomCall*>(self->backend_data);
+    if (index != 0 || dtype != INFER_DTYPE_FLOAT32 || out_data == nullptr ||
+        Shape(shape, shape + rank) != call->ins->out_shape) {
+      return call->host->status_create(INFER_INVALID_ARGUMENT,
+                                       "minimal: a custom kernel must write output 0 as float32 "
+                                       "of the shape inferred at compile time");
+    }
+    *out_data = call->out;
+    return nullptr;
+  }
+};
+
+void run_custom(const infer_host_api* host, const Program& prog, const Instr& ins,
+                const std::vector<const float*>& t, float* y) {
+  std::vector<infer_tensor_view> inputs;
+  for (size_t j = 0; j < ins.in.size(); ++j) {
+    const Shape& shape = prog.buffers[ins.in[j]].shape;
+    inputs.push_back({INFER_DTYPE_FLOAT32, shape.size(), shape.data(), const_cast<float*>(t[j]),
+                      static_cast<size_t>(numel(shape)) * sizeof(float)});
+  }
+  CustomCall call;
+  call.host = host;
+  call.ins = &ins;
+  call.out = y;
+  call.abi.struct_size = sizeof(infer_kernel_context);
+  call.abi.inputs = inputs.data();
+  call.abi.n_inputs = inputs.size();
+  call.abi.n_outputs = 1;
+  call.abi.allocate_output = &CustomCall::allocate_output;
+  call.abi.parallel_for = nullptr;  // no thread pool here: the kernel loops itself
+  call.abi.backend_data = &call;
+  plugin::check_status(host, host->custom_kernel_compute(ins.custom, &call.abi));
 }
 
 // --------------------------------------------------------------------------------------------
@@ -337,10 +418,6 @@ struct Partition {
   Program program;
   std::atomic<uint64_t> runs{0};
 };
-
-// Whether the host table is new enough to hold `field` (tables only grow; check before use).
-#define HOST_HAS(host, field) \
-  ((host)->struct_size >= offsetof(infer_host_api, field) + sizeof((host)->field))
 
 int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -390,7 +467,7 @@ infer_status* get_capability(void* state, const infer_graph* g, const size_t* no
       if (disabled_ops.find("," + node.op_type + ",") != std::string::npos)
         return "op " + node.op_type + " is disabled by minimal.disable_ops";
       try {
-        lower(node);
+        lower(node, has_custom_kernel(host, g, node));
         return std::string();  // "": claim
       } catch (const PluginError& e) {
         return e.message;
@@ -410,7 +487,7 @@ infer_status* compile(void* state, const infer_graph* g, const size_t* nodes, si
         host, g, nodes, n_nodes, inputs, n_inputs, outputs, n_outputs, kName);
     auto p = std::make_unique<Partition>();
     p->host = host;
-    p->program = compile_program(part);
+    p->program = compile_program(host, g, part);
     *out_partition = p.release();
     return nullptr;
   });
@@ -467,7 +544,11 @@ infer_status* run(void* partition, const infer_tensor_view* inputs, size_t n_inp
       args.assign(ins.in.size(), nullptr);
       for (size_t j = 0; j < ins.in.size(); ++j) args[j] = ptr[ins.in[j]];
       const int64_t start = profiling ? now_ns() : 0;
-      execute(ins, args, ptr[ins.out]);
+      if (ins.kind == Kind::Custom) {
+        run_custom(host, prog, ins, args, ptr[ins.out]);
+      } else {
+        execute(ins, args, ptr[ins.out]);
+      }
       if (profiling) host->run_profile_event(ctx, ins.label.c_str(), start, now_ns() - start);
     }
     p->runs.fetch_add(1, std::memory_order_relaxed);

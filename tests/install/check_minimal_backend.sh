@@ -151,3 +151,27 @@ out=$("$work/threads" "$prefix/lib/infer/plugins:$work/plugins" "$model")
 [[ $out == "runs 200 mismatches 0 node_events 1400" ]] ||
   fail "concurrent runs on minimal: $out (want 200 runs, 0 mismatches, 7 node events per run)"
 echo "check_minimal_backend: 8 threads x 25 runs identical, 1400 profile events"
+
+# Custom operators on minimal: examples/custom_op (built by check_custom_op.sh, which runs first)
+# ships kernels for "cpu" and "minimal"; minimal claims its nodes and runs them through the host.
+example_ops=$INSTALL_WORK/my_plugins/libinfer_example_ops.so
+[[ -f $example_ops ]] || fail "$example_ops missing: check_custom_op.sh builds it first"
+cp "$example_ops" "$work/plugins/"
+custom=$src/examples/custom_op
+"${run[@]}" "$custom/example_ops_reference.onnx" --dim batch=2 --seed 9 --backends cpu \
+  --output-dir "$work/custom_ref" >/dev/null 2>&1 || fail "the reference model failed on cpu"
+out=$("${run[@]}" "$custom/example_ops_model.onnx" --dim batch=2 --seed 9 --backends minimal,cpu \
+      --min-partition 1 --report --output-dir "$work/custom_min" 2>&1) ||
+  fail "the custom-op model failed on minimal,cpu: $out"
+grep -Eq "^  partition [0-9]+: minimal .*ChannelShuffle x1" <<<"$out" &&
+  grep -Eq "^  partition [0-9]+: minimal .*BiasGelu x1" <<<"$out" ||
+  fail "minimal did not take the custom nodes: $out"
+diff=$(python3 - "$work/custom_min/logits.npy" "$work/custom_ref/logits.npy" <<'PY'
+import sys
+import numpy as np
+print("%.3g" % float(np.max(np.abs(np.load(sys.argv[1]) - np.load(sys.argv[2])))))
+PY
+)
+python3 -c "import sys; sys.exit(0 if float('$diff') <= 1e-4 else 1)" ||
+  fail "custom ops on minimal differ from the standard-op twin on cpu by $diff"
+echo "check_minimal_backend: custom ops on minimal, max |custom - standard twin| = $diff"

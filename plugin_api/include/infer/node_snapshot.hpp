@@ -124,6 +124,7 @@ struct AttrSnapshot {
 };
 
 struct NodeSnapshot {
+  size_t id = INFER_NO_NODE;  // the node's id in the host graph
   std::string op_type;
   std::string domain;
   std::string name;
@@ -210,6 +211,7 @@ inline NodeSnapshot read_node_snapshot(const infer_host_api* host, const infer_g
                                        size_t node) {
   const NodeView view(host, g, node);
   NodeSnapshot n;
+  n.id = node;
   n.op_type = view.op_type();
   n.domain = view.domain();
   n.name = view.name();
