@@ -112,6 +112,18 @@ std::string PassesOf(const infer_env* env, const char* plugin) {
   return s;
 }
 
+// The ops a custom-op plugin registers, one line each: "op com.example.BiasGelu-1  kernels: cpu".
+void PrintCustomOps(const infer_env* env, const char* plugin) {
+  for (size_t i = 0; i < infer_env_custom_op_count(env); ++i) {
+    infer_custom_op_record op{};
+    op.struct_size = sizeof(op);
+    Check(infer_env_custom_op_get(env, i, &op));
+    if (std::strcmp(op.plugin, plugin) != 0) continue;
+    std::printf("             op %s.%s-%lld  kernels: %s\n", op.domain, op.op_type,
+                static_cast<long long>(op.since_version), op.backends);
+  }
+}
+
 void ListPlugins(const infer_env* env, const std::string& dirs) {
   const size_t n = infer_env_plugin_count(env);
   std::printf("plugin folders: %s\n", dirs.c_str());
@@ -135,6 +147,7 @@ void ListPlugins(const infer_env* env, const std::string& dirs) {
         const std::string passes = PassesOf(env, r.name);
         if (!passes.empty()) std::printf("             passes: %s\n", passes.c_str());
       }
+      if (r.kinds & INFER_PLUGIN_CUSTOM_OPS) PrintCustomOps(env, r.name);
     } else if (r.unavailable) {
       // Not broken: its device is absent here.
       ++unavailable;

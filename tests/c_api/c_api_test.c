@@ -191,6 +191,22 @@ static void check_passes(const infer_env* env) {
   expect_code(infer_env_pass_get(env, 0, &p), INFER_INVALID_ARGUMENT, "pass struct_size short");
 }
 
+/* Custom operators: none in the bundled plugins (tests/custom_ops lists examples/custom_op's
+ * through infer-run), so only the empty listing and its bad arguments here. */
+static void check_custom_ops(const infer_env* env) {
+  CHECK(infer_env_custom_op_count(env) == 0);
+  CHECK(infer_env_custom_op_count(NULL) == 0);
+  infer_custom_op_record op;
+  memset(&op, 0, sizeof op);
+  op.struct_size = sizeof op;
+  expect_code(infer_env_custom_op_get(env, 0, &op), INFER_OUT_OF_RANGE, "custom op index 0");
+  expect_code(infer_env_custom_op_get(env, 0, NULL), INFER_INVALID_ARGUMENT, "custom op NULL");
+  expect_code(infer_env_custom_op_get(NULL, 0, &op), INFER_INVALID_ARGUMENT, "custom op env NULL");
+  op.struct_size = sizeof op - 1;
+  expect_code(infer_env_custom_op_get(env, 0, &op), INFER_INVALID_ARGUMENT,
+              "custom op struct_size short");
+}
+
 /* ---- logging ---------------------------------------------------------- */
 typedef struct log_capture {
   int debug, info, warn, error, imported;
@@ -675,6 +691,7 @@ int main(void) {
   CHECK_OK(infer_env_create(INFER_TEST_PLUGIN_DIR, &env));
   check_plugins(env);
   check_passes(env);
+  check_custom_ops(env);
 
   /* The library finds its own plugins folder (here the build tree's). */
   const char* default_dir = infer_env_default_plugin_dir();

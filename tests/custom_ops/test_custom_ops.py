@@ -270,6 +270,9 @@ def test_infer_run_lists_and_uses_the_example_plugin(tmp_path):
     listing = run_infer(*dirs, "--list-plugins")
     assert listing.returncode == 0, listing.stderr
     assert "example_ops" in listing.stdout and "custom-ops" in listing.stdout, listing.stdout
+    # infer_env_custom_op_get through infer-run: each op with the backends that have a kernel.
+    assert "op com.example.BiasGelu-1  kernels: cpu,minimal" in listing.stdout, listing.stdout
+    assert "op com.example.ChannelShuffle-1  kernels: cpu,minimal" in listing.stdout
     for model, out in [("example_ops_model.onnx", "fused"), ("example_ops_reference.onnx", "ref")]:
         res = run_infer(*dirs, EXAMPLE_DIR / model, "--dim", "batch=2", "--seed", "3",
                         "--output-dir", tmp_path / out)

@@ -168,6 +168,23 @@ INFER_API size_t infer_env_pass_count(const infer_env* env);
 INFER_API infer_status* infer_env_pass_get(const infer_env* env, size_t index,
                                            infer_pass_record* out);
 
+/* Every custom operator the loaded custom-op plugins register (plugin ABI
+ * 1.5), ordered by domain, op type and since_version. A model node of that
+ * domain and op resolves to it; the backends listed have a kernel for it.
+ * Strings live as long as the env. */
+typedef struct infer_custom_op_record {
+  size_t struct_size;
+  const char* plugin;  /* name of the plugin that registers it */
+  const char* domain;  /* e.g. "com.example" */
+  const char* op_type; /* e.g. "BiasGelu" */
+  int64_t since_version;
+  const char* backends; /* ","-separated backends with a kernel, e.g. "cpu,minimal" */
+  const char* doc;      /* the plugin's one-line description, or "" */
+} infer_custom_op_record;
+INFER_API size_t infer_env_custom_op_count(const infer_env* env);
+INFER_API infer_status* infer_env_custom_op_get(const infer_env* env, size_t index,
+                                                infer_custom_op_record* out);
+
 /* ---- session options -------------------------------------------------
  * Thread safety: not synchronised. One thread at a time may call the
  * set functions; while none does, any number of threads may pass the options

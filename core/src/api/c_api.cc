@@ -425,6 +425,32 @@ infer_status* infer_env_pass_get(const infer_env* env, size_t index, infer_pass_
   });
 }
 
+size_t infer_env_custom_op_count(const infer_env* env) {
+  return env ? env->env->plugins->custom_ops().size() : 0;
+}
+
+infer_status* infer_env_custom_op_get(const infer_env* env, size_t index,
+                                      infer_custom_op_record* out) {
+  return Guard([&]() -> absl::Status {
+    if (env == nullptr || out == nullptr) return NullArg("env or out");
+    INFER_RETURN_IF_ERROR(CheckStructSize(out->struct_size, sizeof(infer_custom_op_record),
+                                          "infer_custom_op_record"));
+    const auto all = env->env->plugins->custom_ops().All();
+    if (index >= all.size()) {
+      return absl::OutOfRangeError(
+          absl::StrCat("custom op index ", index, " is out of range (", all.size(), " ops)"));
+    }
+    const infer::core::CustomOpRegistry::Op& op = *all[index];
+    out->plugin = op.plugin_name.c_str();
+    out->domain = op.schema->domain;
+    out->op_type = op.schema->op_type;
+    out->since_version = op.schema->since_version;
+    out->backends = op.backends.c_str();
+    out->doc = op.schema->doc != nullptr ? op.schema->doc : "";
+    return absl::OkStatus();
+  });
+}
+
 // ---- session options ----------------------------------------------------------
 infer_status* infer_session_options_create(infer_session_options** out) {
   return Guard([&]() -> absl::Status {

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "api/status.h"
 #include "plugin/abi_objects.h"
 #include "plugin/plugin_registry.h"
@@ -199,7 +200,9 @@ absl::Status CustomOpRegistry::AddPlugin(const PluginRecord& plugin, SchemaRegis
   for (const infer_custom_op_schema* s : list) {
     INFER_RETURN_IF_ERROR(schemas.Register(ToOpSchema(plugin, *s)));
     std::vector<Op>& versions = ops_[Key(s->domain, s->op_type)];
-    versions.push_back({plugin.state, plugin.name, s});
+    std::vector<std::string> backends;
+    for (size_t k = 0; k < s->n_kernels; ++k) backends.emplace_back(s->kernels[k].backend);
+    versions.push_back({plugin.state, plugin.name, s, absl::StrJoin(backends, ",")});
     std::sort(versions.begin(), versions.end(), [](const Op& a, const Op& b) {
       return a.schema->since_version < b.schema->since_version;
     });
@@ -223,6 +226,14 @@ const infer_custom_kernel_def* CustomOpRegistry::KernelFor(const Op& op, std::st
     if (backend == op.schema->kernels[i].backend) return &op.schema->kernels[i];
   }
   return nullptr;
+}
+
+std::vector<const CustomOpRegistry::Op*> CustomOpRegistry::All() const {
+  std::vector<const Op*> all;
+  for (const auto& [key, versions] : ops_) {
+    for (const Op& op : versions) all.push_back(&op);
+  }
+  return all;
 }
 
 size_t CustomOpRegistry::size() const {

@@ -28,6 +28,7 @@ class CustomOpRegistry {
     void* plugin_state = nullptr;
     std::string plugin_name;
     const infer_custom_op_schema* schema = nullptr;
+    std::string backends;  // with a kernel, ","-separated: "cpu,minimal"
   };
   // The op a node resolves to (newest since_version <= the graph's opset for its domain, or
   // the newest when the graph imports no opset for it), or null.
@@ -35,6 +36,8 @@ class CustomOpRegistry {
   // The kernel of `op` for `backend`, or null.
   static const infer_custom_kernel_def* KernelFor(const Op& op, std::string_view backend);
   size_t size() const;
+  // Every registered op, ordered by domain, op type and since_version.
+  std::vector<const Op*> All() const;
 
  private:
   // domain + '\0' + op type -> versions, ascending since_version.

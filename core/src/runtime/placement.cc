@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "api/status.h"
@@ -509,12 +510,8 @@ std::string CustomOpHint(const Graph& graph, const Node& node) {
                         "': put the plugin that provides it in a plugins folder "
                         "(--plugins DIR or INFER_PLUGIN_PATH)");
   }
-  std::vector<std::string> backends;
-  for (size_t k = 0; k < op->schema->n_kernels; ++k) {
-    backends.push_back(op->schema->kernels[k].backend);
-  }
   return absl::StrCat(". Custom-op plugin '", op->plugin_name,
-                      "' has kernels for: ", absl::StrJoin(backends, ", "));
+                      "' has kernels for: ", absl::StrReplaceAll(op->backends, {{",", ", "}}));
 }
 
 absl::StatusOr<Placement> PlaceGraph(const Graph& graph,
