@@ -13,7 +13,7 @@ from ._capi import api_version, library_path, load_library
 from ._errors import (AbiMismatch, FailedPrecondition, InferError, Internal, InvalidArgument,
                       InvalidModel, NoSuchFile, NotFound, OutOfRange, ResourceExhausted,
                       Unavailable, Unimplemented)
-from .session import (Environment, GraphOptimizationLevel, InferenceSession, NodeArg,
+from .session import (CustomOpInfo, Environment, GraphOptimizationLevel, InferenceSession, NodeArg,
                       PassInfo, PluginInfo, ProfileEvent, SessionOptions,
                       get_available_providers, get_environment, get_log_level,
                       log_to_python, set_default_logger_severity, set_log_level, version)
@@ -21,7 +21,7 @@ from .session import (Environment, GraphOptimizationLevel, InferenceSession, Nod
 __version__ = "0.1.0"
 
 __all__ = [
-    "AbiMismatch", "Environment", "FailedPrecondition", "GraphOptimizationLevel",
+    "AbiMismatch", "CustomOpInfo", "Environment", "FailedPrecondition", "GraphOptimizationLevel",
     "InferError", "InferenceSession", "Internal", "InvalidArgument", "InvalidModel",
     "NoSuchFile", "NodeArg", "NotFound", "OutOfRange", "PassInfo", "PluginInfo", "ProfileEvent",
     "ResourceExhausted", "SessionOptions", "Unavailable", "Unimplemented", "api_version",

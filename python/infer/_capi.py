@@ -120,6 +120,18 @@ class PassRecord(ctypes.Structure):
     ]
 
 
+class CustomOpRecord(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("plugin", c_char_p),
+        ("domain", c_char_p),
+        ("op_type", c_char_p),
+        ("since_version", ctypes.c_int64),
+        ("backends", c_char_p),
+        ("doc", c_char_p),
+    ]
+
+
 class ProfileEvent(ctypes.Structure):
     _fields_ = [
         ("struct_size", c_size_t),
@@ -181,6 +193,8 @@ _SIGNATURES = {
     "infer_env_plugin_get": ([_P, c_size_t, POINTER(PluginRecord)], "status"),
     "infer_env_pass_count": ([_P], c_size_t),  # 0.2
     "infer_env_pass_get": ([_P, c_size_t, POINTER(PassRecord)], "status"),  # 0.2
+    "infer_env_custom_op_count": ([_P], c_size_t),  # 0.2
+    "infer_env_custom_op_get": ([_P, c_size_t, POINTER(CustomOpRecord)], "status"),  # 0.2
     "infer_session_options_create": ([POINTER(_P)], "status"),
     "infer_session_options_release": ([_P], None),
     "infer_session_options_set_backends": ([_P, c_char_p], "status"),

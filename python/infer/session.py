@@ -131,6 +131,18 @@ class PassInfo:
     plugin: str
 
 
+@dataclass(frozen=True)
+class CustomOpInfo:
+    """A custom operator a custom-op plugin registers, and the backends with a kernel for it."""
+
+    plugin: str
+    domain: str
+    op_type: str
+    since_version: int
+    backends: list[str]
+    doc: str
+
+
 def _plugin_dirs(plugins) -> bytes | None:
     """':'-joined folders; by default the one that goes with libinfer.so."""
     if plugins is None:
@@ -176,6 +188,19 @@ class Environment:
             passes.append(PassInfo(_text(rec.name), rec.level, rec.order, _text(rec.backend),
                                    _text(rec.plugin)))
         return passes
+
+    def custom_ops(self) -> list[CustomOpInfo]:
+        """Every custom operator the loaded custom-op plugins register (model nodes of that
+        domain and op run on it), ordered by domain, op type and since_version."""
+        count = _capi.require("infer_env_custom_op_count", 2)(self._handle)
+        ops = []
+        for i in range(count):
+            rec = _capi.new_struct(_capi.CustomOpRecord)
+            self._lib.infer_env_custom_op_get(self._handle, i, ctypes.byref(rec))
+            ops.append(CustomOpInfo(_text(rec.plugin), _text(rec.domain), _text(rec.op_type),
+                                    rec.since_version, _text(rec.backends).split(","),
+                                    _text(rec.doc)))
+        return ops
 
     def load_errors(self) -> dict[str, str]:
         """{path: reason} for each plugin file that failed to load."""

@@ -69,6 +69,10 @@ def test_example_plugin_loads_as_a_custom_op_plugin():
     example = [p for p in env.plugins() if p.name == "example_ops"]
     assert example and example[0].loaded, env.load_errors()
     assert example[0].kinds == 8  # INFER_PLUGIN_CUSTOM_OPS
+    ops = {(op.domain, op.op_type, op.since_version): op for op in env.custom_ops()}
+    assert set(ops) == {("com.example", "BiasGelu", 1), ("com.example", "ChannelShuffle", 1)}
+    assert ops[("com.example", "BiasGelu", 1)].backends == ["cpu", "minimal"]
+    assert ops[("com.example", "BiasGelu", 1)].plugin == "example_ops"
 
 
 @pytest.mark.parametrize("batch", [1, 3])
