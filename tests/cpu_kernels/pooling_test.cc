@@ -131,26 +131,32 @@ TEST(LpPool, MatchesReference) {
 
 TEST(GlobalPool, MaxAverageAndLp) {
   std::mt19937 rng(53);
-  const Dims shape{2, 3, 4, 5};
-  const TTensor x = random_tensor(shape, rng);
-  const Shape y_shape = global_pool_shape(shape);
-  EXPECT_EQ(y_shape, (Shape{2, 3, 1, 1}));
-  std::vector<float> ymax(6), yavg(6), ylp(6);
-  global_pool<float>(GlobalPool::kMax, 0, x.data.data(), shape, ymax.data());
-  global_average_pool<float>(x.data.data(), shape, yavg.data());
-  global_pool<float>(GlobalPool::kLp, 3, x.data.data(), shape, ylp.data());
-  for (size_t p = 0; p < 6; ++p) {
-    float mx = -INFINITY;
-    double sum = 0, lp = 0;
-    for (size_t i = 0; i < 20; ++i) {
-      const float v = x.data[p * 20 + i];
-      mx = std::max(mx, v);
-      sum += v;
-      lp += std::pow(std::fabs(v), 3.0);
+  // Planes shorter than, and not a multiple of, the reduction's 8 lanes.
+  for (const Dims& shape : {Dims{2, 3, 4, 5}, Dims{3, 5, 13, 17}, Dims{1, 2, 3}}) {
+    const TTensor x = random_tensor(shape, rng);
+    const Shape y_shape = global_pool_shape(shape);
+    Shape expected_shape(shape.begin(), shape.end());
+    std::fill(expected_shape.begin() + 2, expected_shape.end(), 1);
+    EXPECT_EQ(y_shape, expected_shape);
+    const size_t planes = static_cast<size_t>(shape[0] * shape[1]);
+    const size_t size = x.data.size() / planes;
+    std::vector<float> ymax(planes), yavg(planes), ylp(planes);
+    global_pool<float>(GlobalPool::kMax, 0, x.data.data(), shape, ymax.data());
+    global_average_pool<float>(x.data.data(), shape, yavg.data());
+    global_pool<float>(GlobalPool::kLp, 3, x.data.data(), shape, ylp.data());
+    for (size_t p = 0; p < planes; ++p) {
+      float mx = -INFINITY;
+      double sum = 0, lp = 0;
+      for (size_t i = 0; i < size; ++i) {
+        const float v = x.data[p * size + i];
+        mx = std::max(mx, v);
+        sum += v;
+        lp += std::pow(std::fabs(v), 3.0);
+      }
+      EXPECT_EQ(ymax[p], mx);
+      EXPECT_NEAR(yavg[p], sum / static_cast<double>(size), 1e-6);
+      EXPECT_NEAR(ylp[p], std::cbrt(lp), 1e-5 * std::max(1.0, std::cbrt(lp)));
     }
-    EXPECT_EQ(ymax[p], mx);
-    EXPECT_NEAR(yavg[p], sum / 20, 1e-6);
-    EXPECT_NEAR(ylp[p], std::cbrt(lp), 1e-5);
   }
   const Dims rank1{4};
   expect_error([&] { global_pool_shape(rank1); }, INFER_INVALID_ARGUMENT, "rank >= 2");

@@ -5,6 +5,8 @@
 #include <limits>
 #include <type_traits>
 
+#include "kernels/parallel.h"
+
 namespace infer::cpu {
 
 PoolPlan plan_pool(const WindowParams& p, ShapeSpan x) {
@@ -132,33 +134,58 @@ Shape global_pool_shape(ShapeSpan x) {
   return y;
 }
 
+namespace {
+
+// Reduces one plane with kLanes independent accumulators: with a single one, the add's latency
+// chain (not the loads) bounds the loop; fixed lanes also let the compiler vectorise without
+// reassociating. `step` folds in one element, `combine` merges two lanes.
+template <typename C, typename T, typename Step, typename Combine>
+C reduce_plane(const T* src, int64_t size, C init, Step step, Combine combine) {
+  constexpr int64_t kLanes = 8;
+  C acc[kLanes];
+  std::fill(acc, acc + kLanes, init);
+  int64_t j = 0;
+  for (; j + kLanes <= size; j += kLanes) {
+    for (int64_t k = 0; k < kLanes; ++k) acc[k] = step(acc[k], load(src[j + k]));
+  }
+  for (; j < size; ++j) acc[0] = step(acc[0], load(src[j]));
+  C r = acc[0];
+  for (int64_t k = 1; k < kLanes; ++k) r = combine(r, acc[k]);
+  return r;
+}
+
+}  // namespace
+
 template <typename T>
 void global_pool(GlobalPool kind, float p, const T* x, ShapeSpan x_shape, T* y) {
   using C = compute_t<T>;
   const int64_t planes = dims_product(x_shape, 0, 2);
   const int64_t size = dims_product(x_shape, 2, x_shape.size());
   const auto pc = static_cast<C>(p);
-  for (int64_t i = 0; i < planes; ++i) {
-    const T* src = x + i * size;
-    C acc = kind == GlobalPool::kMax ? lowest<C>() : C{0};
-    for (int64_t j = 0; j < size; ++j) {
-      const C v = load(src[j]);
+  const auto plus = [](C a, C b) { return a + b; };
+  const auto max = [](C a, C b) { return std::max(a, b); };
+  // Planes are independent: split them over the threads, some thousands of elements per task.
+  const int64_t grain = std::max<int64_t>(1, 8192 / std::max<int64_t>(size, 1));
+  parallel_for(planes, grain, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      const T* src = x + i * size;
+      C acc{0};
       switch (kind) {
         case GlobalPool::kAverage:
-          acc += v;
+          acc = size > 0 ? reduce_plane(src, size, C{0}, plus, plus) / static_cast<C>(size) : C{0};
           break;
         case GlobalPool::kMax:
-          acc = std::max(acc, v);
+          acc = reduce_plane(src, size, lowest<C>(), max, max);
           break;
-        case GlobalPool::kLp:
-          acc += std::pow(std::fabs(v), pc);
+        case GlobalPool::kLp: {
+          const auto lp = [pc](C a, C v) { return a + std::pow(std::fabs(v), pc); };
+          acc = std::pow(reduce_plane(src, size, C{0}, lp, plus), C{1} / pc);
           break;
+        }
       }
+      y[i] = store<T>(acc);
     }
-    if (kind == GlobalPool::kAverage) acc = size > 0 ? acc / static_cast<C>(size) : C{0};
-    if (kind == GlobalPool::kLp) acc = std::pow(acc, C{1} / pc);
-    y[i] = store<T>(acc);
-  }
+  });
 }
 
 UnpoolPlan plan_max_unpool(const WindowParams& p, ShapeSpan x, ShapeSpan indices,
