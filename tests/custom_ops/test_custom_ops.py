@@ -213,6 +213,13 @@ def test_a_model_with_custom_ops_but_no_plugin_names_the_op_and_the_fix():
         in str(err.value)
 
 
+def test_a_model_that_does_not_import_the_domain_says_so():
+    model = single_op_model("ChannelShuffle", [("X", TensorProto.FLOAT, [1, 4, 2, 2])], groups=2)
+    del model.opset_import[1]  # com.example
+    with pytest.raises(infer.InferError, match="imports no opset for domain 'com.example'"):
+        session(model)
+
+
 def test_a_custom_op_without_a_kernel_for_the_chosen_backend_names_its_backends():
     with pytest.raises(infer.InferError, match="has kernels for: cpu"):
         infer.InferenceSession(make_models.build(fused=True).SerializeToString(),

@@ -213,10 +213,11 @@ absl::Status CustomOpRegistry::AddPlugin(const PluginRecord& plugin, SchemaRegis
 const CustomOpRegistry::Op* CustomOpRegistry::Find(const Graph& graph, const Node& node) const {
   auto it = ops_.find(Key(node.domain, node.op_type));
   if (it == ops_.end()) return nullptr;
+  // Like the schema lookup: a model that imports no opset for the domain resolves to nothing.
   const int64_t opset = graph.Opset(node.domain);
   const Op* found = nullptr;
   for (const Op& op : it->second) {
-    if (opset == 0 || op.schema->since_version <= opset) found = &op;
+    if (op.schema->since_version <= opset) found = &op;
   }
   return found;
 }

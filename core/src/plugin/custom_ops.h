@@ -30,8 +30,8 @@ class CustomOpRegistry {
     const infer_custom_op_schema* schema = nullptr;
     std::string backends;  // with a kernel, ","-separated: "cpu,minimal"
   };
-  // The op a node resolves to (newest since_version <= the graph's opset for its domain, or
-  // the newest when the graph imports no opset for it), or null.
+  // The op a node resolves to (newest since_version <= the graph's opset for its domain), or
+  // null; null too when the graph imports no opset for the domain.
   const Op* Find(const Graph& graph, const Node& node) const;
   // The kernel of `op` for `backend`, or null.
   static const infer_custom_kernel_def* KernelFor(const Op& op, std::string_view backend);

@@ -502,6 +502,10 @@ std::string DescribeNodeForError(const Graph& graph, size_t node_id) {
 std::string CustomOpHint(const Graph& graph, const Node& node) {
   const std::string domain = NormalizeDomain(node.domain);
   if (domain.empty() || domain == "com.infer" || domain == "com.microsoft") return "";
+  if (graph.Opset(domain) == 0) {
+    return absl::StrCat(". The model imports no opset for domain '", domain,
+                        "': add it to the model's opset_import");
+  }
   const CustomOpRegistry* registry = graph.custom_ops();
   const CustomOpRegistry::Op* op = registry ? registry->Find(graph, node) : nullptr;
   if (op == nullptr) {
