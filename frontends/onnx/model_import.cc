@@ -68,13 +68,15 @@ void ImportMetadata(const infer_host_api* host, const onnx::ModelProto& model, i
           "setting metadata " + Quote(key));
   };
   static const std::set<std::string> kReserved = {"ir_version", "producer_name", "producer_version",
-                                                  "domain",     "model_version", "graph_name"};
+                                                  "domain",     "model_version", "graph_name",
+                                                  "doc_string"};
   set("ir_version", std::to_string(model.ir_version()));
   if (!model.producer_name().empty()) set("producer_name", model.producer_name());
   if (!model.producer_version().empty()) set("producer_version", model.producer_version());
   if (!model.domain().empty()) set("domain", model.domain());
   if (model.has_model_version()) set("model_version", std::to_string(model.model_version()));
   if (!model.graph().name().empty()) set("graph_name", model.graph().name());
+  if (!model.doc_string().empty()) set("doc_string", model.doc_string());
   // User metadata_props keep their keys, except ones that would shadow the
   // fields above.
   for (const auto& prop : model.metadata_props()) {

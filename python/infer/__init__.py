@@ -13,7 +13,8 @@ from ._capi import api_version, library_path, load_library
 from ._errors import (AbiMismatch, FailedPrecondition, InferError, Internal, InvalidArgument,
                       InvalidModel, NoSuchFile, NotFound, OutOfRange, ResourceExhausted,
                       Unavailable, Unimplemented)
-from .session import (CustomOpInfo, Environment, GraphOptimizationLevel, InferenceSession, NodeArg,
+from .session import (CustomOpInfo, Environment, GraphOptimizationLevel, InferenceSession,
+                      ModelMetadata, NodeArg,
                       PassInfo, PluginInfo, ProfileEvent, SessionOptions,
                       get_available_providers, get_environment, get_log_level,
                       log_to_python, set_default_logger_severity, set_log_level, version)
@@ -23,7 +24,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AbiMismatch", "CustomOpInfo", "Environment", "FailedPrecondition", "GraphOptimizationLevel",
     "InferError", "InferenceSession", "Internal", "InvalidArgument", "InvalidModel",
-    "NoSuchFile", "NodeArg", "NotFound", "OutOfRange", "PassInfo", "PluginInfo", "ProfileEvent",
+    "ModelMetadata", "NoSuchFile", "NodeArg", "NotFound", "OutOfRange", "PassInfo", "PluginInfo", "ProfileEvent",
     "ResourceExhausted", "SessionOptions", "Unavailable", "Unimplemented", "api_version",
     "get_available_providers", "get_environment", "get_log_level", "library_path",
     "load_library", "log_to_python", "set_default_logger_severity", "set_log_level", "version",

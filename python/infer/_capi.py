@@ -215,6 +215,9 @@ _SIGNATURES = {
     "infer_session_placement_report": ([_P], c_char_p),
     "infer_session_optimization_report": ([_P], c_char_p),
     "infer_session_node_count": ([_P], c_size_t),
+    "infer_session_metadata_count": ([_P], c_size_t),  # 0.2
+    "infer_session_metadata_get": ([_P, c_size_t, POINTER(c_char_p), POINTER(c_char_p)],
+                                   "status"),  # 0.2
     "infer_session_profile_start": ([_P, c_size_t], "status"),
     "infer_session_profile_stop": ([_P], "status"),
     "infer_session_profile_drain": ([_P, PROFILE_EVENT_FN, c_void_p, POINTER(c_size_t)],

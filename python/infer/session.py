@@ -143,6 +143,24 @@ class CustomOpInfo:
     doc: str
 
 
+@dataclass(frozen=True)
+class ModelMetadata:
+    """What the model file says of itself, with onnxruntime.ModelMetadata's fields."""
+
+    producer_name: str
+    graph_name: str
+    domain: str
+    description: str  # the model's doc_string
+    graph_description: str
+    version: int  # model_version
+    custom_metadata_map: dict
+
+
+# Metadata keys the engine fills from the model's own fields (not metadata_props).
+_MODEL_FIELDS = {"ir_version", "producer_name", "producer_version", "domain", "model_version",
+                 "graph_name", "doc_string"}
+
+
 def _plugin_dirs(plugins) -> bytes | None:
     """':'-joined folders; by default the one that goes with libinfer.so."""
     if plugins is None:
@@ -492,6 +510,22 @@ class InferenceSession:
     def node_count(self) -> int:
         """Operators in the optimised graph this session runs."""
         return int(self._lib.infer_session_node_count(self._handle))
+
+    def get_modelmeta(self) -> ModelMetadata:
+        """The model's metadata, like onnxruntime.InferenceSession.get_modelmeta()."""
+        entries = {}
+        count = _capi.require("infer_session_metadata_count", 2)(self._handle)
+        for i in range(count):
+            key, value = c_char_p(), c_char_p()
+            self._lib.infer_session_metadata_get(self._handle, i, ctypes.byref(key),
+                                                 ctypes.byref(value))
+            entries[_text(key.value)] = _text(value.value)
+        return ModelMetadata(
+            producer_name=entries.get("producer_name", ""),
+            graph_name=entries.get("graph_name", ""), domain=entries.get("domain", ""),
+            description=entries.get("doc_string", ""), graph_description="",
+            version=int(entries.get("model_version", "0")),
+            custom_metadata_map={k: v for k, v in entries.items() if k not in _MODEL_FIELDS})
 
     def plugins(self) -> list[PluginInfo]:
         """The plugins of this session's environment, failed ones included."""

@@ -177,6 +177,23 @@ def test_threads_create_sessions_at_once(cnn_input, cnn_ort):
         np.testing.assert_allclose(y, expected, rtol=1e-4, atol=1e-5)
 
 
+def test_model_metadata_matches_ort():
+    graph = helper.make_graph([helper.make_node("Relu", ["x"], ["y"])], "relu_graph",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=10,
+                              producer_name="meta-test", domain="com.example.models",
+                              model_version=7, doc_string="a model that says what it is")
+    helper.set_model_props(model, {"author": "infer tests", "license": "MIT"})
+    data = model.SerializeToString()
+    ours = infer.InferenceSession(data, backends=["cpu"]).get_modelmeta()
+    theirs = ort_session(data).get_modelmeta()
+    for field in ("producer_name", "graph_name", "domain", "description", "version",
+                  "custom_metadata_map"):
+        assert getattr(ours, field) == getattr(theirs, field), field
+    assert ours.custom_metadata_map == {"author": "infer tests", "license": "MIT"}
+
+
 def test_report_max_abs_diff():
     """Not a check: prints the worst difference per model seen above."""
     for name, diff in sorted(MAX_DIFF.items()):

@@ -207,6 +207,28 @@ static void check_custom_ops(const infer_env* env) {
               "custom op struct_size short");
 }
 
+/* The example CNN's metadata, as its exporter wrote it, in key order; and the bad arguments. */
+static void check_metadata(const infer_session* s) {
+  const size_t n = infer_session_metadata_count(s);
+  int have_ir_version = 0, have_producer = 0;
+  const char *key = NULL, *value = NULL, *last = "";
+  for (size_t i = 0; i < n; ++i) {
+    CHECK_OK(infer_session_metadata_get(s, i, &key, &value));
+    printf("  metadata %s = %s\n", key, value);
+    CHECK(strcmp(last, key) < 0); /* key order, no repeats */
+    last = key;
+    if (!strcmp(key, "ir_version")) have_ir_version = atoi(value) > 0;
+    if (!strcmp(key, "producer_name")) have_producer = !strcmp(value, "pytorch");
+  }
+  CHECK(have_ir_version && have_producer);
+  expect_code(infer_session_metadata_get(s, n, &key, &value), INFER_OUT_OF_RANGE,
+              "metadata index == count");
+  expect_code(infer_session_metadata_get(s, 0, NULL, &value), INFER_INVALID_ARGUMENT,
+              "metadata key NULL");
+  expect_code(infer_session_metadata_get(NULL, 0, &key, &value), INFER_INVALID_ARGUMENT,
+              "metadata session NULL");
+}
+
 /* ---- logging ---------------------------------------------------------- */
 typedef struct log_capture {
   int debug, info, warn, error, imported;
@@ -488,6 +510,7 @@ static void check_bad_options(infer_env* env) {
   CHECK(strcmp(infer_session_placement_report(NULL), "") == 0);
   CHECK(strcmp(infer_session_optimization_report(NULL), "") == 0);
   CHECK(infer_session_node_count(NULL) == 0);
+  CHECK(infer_session_metadata_count(NULL) == 0);
   expect_code(infer_session_profile_start(NULL, 8), INFER_INVALID_ARGUMENT, "profile_start NULL");
   expect_code(infer_session_profile_stop(NULL), INFER_INVALID_ARGUMENT, "profile_stop NULL");
   expect_code(infer_session_profile_drain(NULL, NULL, NULL, NULL), INFER_INVALID_ARGUMENT,
@@ -726,6 +749,7 @@ int main(void) {
   CHECK(optimization != NULL && strncmp(optimization, "optimization level 3", 20) == 0);
   CHECK(infer_session_node_count(s) > 0);
   printf("%s(%zu nodes)\n", optimization, infer_session_node_count(s));
+  check_metadata(s);
 
   /* Deterministic input in [-1, 1), wrapped without a copy. */
   float* data = malloc(INPUT_ELEMS * sizeof(float));

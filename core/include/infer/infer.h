@@ -284,6 +284,14 @@ INFER_API const char* infer_session_placement_report(const infer_session* sessio
 INFER_API const char* infer_session_optimization_report(const infer_session* session);
 /* Operators in the optimised graph the session runs. */
 INFER_API size_t infer_session_node_count(const infer_session* session);
+/* The model's metadata as key/value strings, in key order: what the file says
+ * of itself (ONNX: ir_version, producer_name, producer_version, domain,
+ * model_version, graph_name, doc_string, where present) and the user's
+ * metadata_props under their own keys. Strings live as long as the session;
+ * any thread may call these. */
+INFER_API size_t infer_session_metadata_count(const infer_session* session);
+INFER_API infer_status* infer_session_metadata_get(const infer_session* session, size_t index,
+                                                   const char** out_key, const char** out_value);
 
 /* ---- profiling ------------------------------------------------------- */
 /* One step of one run: a partition on its backend, or a copy between two; or

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -630,6 +631,28 @@ const char* infer_session_optimization_report(const infer_session* s) {
 
 size_t infer_session_node_count(const infer_session* s) {
   return s ? s->session->graph().live_node_count() : 0;
+}
+
+size_t infer_session_metadata_count(const infer_session* s) {
+  return s ? s->session->graph().metadata().size() : 0;
+}
+
+infer_status* infer_session_metadata_get(const infer_session* s, size_t index, const char** out_key,
+                                         const char** out_value) {
+  return Guard([&]() -> absl::Status {
+    if (s == nullptr || out_key == nullptr || out_value == nullptr) {
+      return NullArg("session, out_key or out_value");
+    }
+    const auto& metadata = s->session->graph().metadata();
+    if (index >= metadata.size()) {
+      return absl::OutOfRangeError(absl::StrCat("metadata index ", index, " is out of range (",
+                                                metadata.size(), " entries)"));
+    }
+    auto it = std::next(metadata.begin(), static_cast<std::ptrdiff_t>(index));
+    *out_key = it->first.c_str();
+    *out_value = it->second.c_str();
+    return absl::OkStatus();
+  });
 }
 
 infer_status* infer_session_profile_start(infer_session* s, size_t max_events) {
