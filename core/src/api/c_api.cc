@@ -38,6 +38,8 @@ struct infer_env {
   // The passes of the loaded pass plugins, collected once at creation (or why they cannot be).
   absl::Status passes_status;
   std::vector<infer::core::PassEntry> passes;
+  // The custom ops of the loaded plugins, listed once at creation (the registry is fixed then).
+  std::vector<const infer::core::CustomOpRegistry::Op*> custom_ops;
 };
 
 struct infer_session_options {
@@ -325,6 +327,7 @@ infer_status* infer_env_create(const char* plugin_dirs, infer_env** out_env) {
     } else {
       out->passes_status = passes.status();
     }
+    out->custom_ops = env->plugins->custom_ops().All();
     out->env = std::move(env);
     *out_env = out.release();
     return absl::OkStatus();
@@ -426,9 +429,7 @@ infer_status* infer_env_pass_get(const infer_env* env, size_t index, infer_pass_
   });
 }
 
-size_t infer_env_custom_op_count(const infer_env* env) {
-  return env ? env->env->plugins->custom_ops().size() : 0;
-}
+size_t infer_env_custom_op_count(const infer_env* env) { return env ? env->custom_ops.size() : 0; }
 
 infer_status* infer_env_custom_op_get(const infer_env* env, size_t index,
                                       infer_custom_op_record* out) {
@@ -436,12 +437,11 @@ infer_status* infer_env_custom_op_get(const infer_env* env, size_t index,
     if (env == nullptr || out == nullptr) return NullArg("env or out");
     INFER_RETURN_IF_ERROR(CheckStructSize(out->struct_size, sizeof(infer_custom_op_record),
                                           "infer_custom_op_record"));
-    const auto all = env->env->plugins->custom_ops().All();
-    if (index >= all.size()) {
-      return absl::OutOfRangeError(
-          absl::StrCat("custom op index ", index, " is out of range (", all.size(), " ops)"));
+    if (index >= env->custom_ops.size()) {
+      return absl::OutOfRangeError(absl::StrCat("custom op index ", index, " is out of range (",
+                                                env->custom_ops.size(), " ops)"));
     }
-    const infer::core::CustomOpRegistry::Op& op = *all[index];
+    const infer::core::CustomOpRegistry::Op& op = *env->custom_ops[index];
     out->plugin = op.plugin_name.c_str();
     out->domain = op.schema->domain;
     out->op_type = op.schema->op_type;

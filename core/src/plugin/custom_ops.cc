@@ -116,8 +116,7 @@ absl::Status CheckCSchema(const infer_custom_op_schema* s, size_t index) {
 
 const InferenceContext& Ctx(const infer_shape_context* ctx) { return *ctx->ctx; }
 
-}  // namespace
-
+// The schema-registry form of a custom op: its shape inference calls the plugin.
 OpSchema ToOpSchema(const PluginRecord& plugin, const infer_custom_op_schema& s) {
   OpSchema op;
   op.domain = s.domain;
@@ -166,12 +165,14 @@ OpSchema ToOpSchema(const PluginRecord& plugin, const infer_custom_op_schema& s)
   return op;
 }
 
+}  // namespace
+
 absl::Status CustomOpRegistry::AddPlugin(const PluginRecord& plugin, SchemaRegistry& schemas) {
   const size_t n = plugin.custom_ops->op_count(plugin.state);
   if (n == 0) return absl::InvalidArgumentError("it lists no operators");
   // Check everything first, so that a plugin is registered whole or not at all.
-  SchemaRegistry staged;
-  std::vector<const infer_custom_op_schema*> list;
+  SchemaRegistry staged;  // catches an op listed twice and malformed schemas
+  std::vector<std::pair<const infer_custom_op_schema*, OpSchema>> list;
   for (size_t i = 0; i < n; ++i) {
     const infer_custom_op_schema* s = plugin.custom_ops->op_schema(plugin.state, i);
     INFER_RETURN_IF_ERROR(CheckCSchema(s, i));
@@ -188,17 +189,18 @@ absl::Status CustomOpRegistry::AddPlugin(const PluginRecord& plugin, SchemaRegis
           "op ", OpName(*s), " is already registered",
           owner ? absl::StrCat(" by plugin '", owner->plugin_name, "'") : std::string()));
     }
-    if (absl::Status st = staged.Register(ToOpSchema(plugin, *s)); !st.ok()) {
+    OpSchema op = ToOpSchema(plugin, *s);
+    if (absl::Status st = staged.Register(op); !st.ok()) {
       if (st.code() == absl::StatusCode::kAlreadyExists) {
         return absl::AlreadyExistsError(
             absl::StrCat("op ", OpName(*s), " is registered twice by this plugin"));
       }
       return absl::InvalidArgumentError(absl::StrCat(s->domain, ".", st.message()));
     }
-    list.push_back(s);
+    list.emplace_back(s, std::move(op));
   }
-  for (const infer_custom_op_schema* s : list) {
-    INFER_RETURN_IF_ERROR(schemas.Register(ToOpSchema(plugin, *s)));
+  for (auto& [s, op] : list) {
+    INFER_RETURN_IF_ERROR(schemas.Register(std::move(op)));
     std::vector<Op>& versions = ops_[Key(s->domain, s->op_type)];
     std::vector<std::string> backends;
     for (size_t k = 0; k < s->n_kernels; ++k) backends.emplace_back(s->kernels[k].backend);
@@ -235,12 +237,6 @@ std::vector<const CustomOpRegistry::Op*> CustomOpRegistry::All() const {
     for (const Op& op : versions) all.push_back(&op);
   }
   return all;
-}
-
-size_t CustomOpRegistry::size() const {
-  size_t n = 0;
-  for (const auto& [key, versions] : ops_) n += versions.size();
-  return n;
 }
 
 // --- host functions: shape inference -------------------------------------------------------

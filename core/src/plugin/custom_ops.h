@@ -35,7 +35,6 @@ class CustomOpRegistry {
   const Op* Find(const Graph& graph, const Node& node) const;
   // The kernel of `op` for `backend`, or null.
   static const infer_custom_kernel_def* KernelFor(const Op& op, std::string_view backend);
-  size_t size() const;
   // Every registered op, ordered by domain, op type and since_version.
   std::vector<const Op*> All() const;
 
@@ -43,9 +42,6 @@ class CustomOpRegistry {
   // domain + '\0' + op type -> versions, ascending since_version.
   std::map<std::string, std::vector<Op>, std::less<>> ops_;
 };
-
-// The schema-registry form of a custom op: its shape inference calls the plugin.
-OpSchema ToOpSchema(const PluginRecord& plugin, const infer_custom_op_schema& schema);
 
 // The ABI 1.5 host functions for shape inference and custom kernels (host_api.cc puts them in
 // the table).

@@ -6,7 +6,6 @@
 #include <boost/dll/shared_library.hpp>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -28,8 +27,10 @@ bool LooksLikeSharedLibrary(const fs::path& p) {
 // its static initialisers a second time, and protobuf aborts the process on the duplicate
 // descriptors. Plugins never contain these names (they do not link libinfer).
 bool IsCoreLibrary(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::ifstream in(p, std::ios::binary | std::ios::ate);
+  std::string bytes(static_cast<size_t>(std::max<std::streamoff>(in.tellg(), 0)), '\0');
+  in.seekg(0);
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   return bytes.find(std::string_view("infer_env_create\0", 17)) != std::string::npos &&
          bytes.find(std::string_view("infer_session_run\0", 18)) != std::string::npos;
 }
